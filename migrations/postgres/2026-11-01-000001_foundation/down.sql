@@ -1,0 +1,7 @@
+DROP TABLE settings;
+DROP TABLE audit_log;
+DROP FUNCTION audit_log_append_only();
+DROP TABLE login_failures;
+DROP TABLE api_tokens;
+DROP TABLE sessions;
+DROP TABLE users;

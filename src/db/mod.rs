@@ -1,0 +1,174 @@
+//! Storage: one Diesel `MultiConnection` over SQLite and PostgreSQL, an r2d2
+//! pool, and the embedded migrations of both backends.
+
+pub mod schema;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::{PgConnection, SqliteConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::path::{Path, PathBuf};
+
+use crate::error::AppError;
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Sqlite(SqliteConnection),
+    Postgres(PgConnection),
+}
+
+pub type DbPool = Pool<ConnectionManager<DbConnection>>;
+pub type DbConn = PooledConnection<ConnectionManager<DbConnection>>;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Where the data lives, parsed from `DATABASE_URL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseLocation {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl DatabaseLocation {
+    /// `postgres://…` / `postgresql://…` selects PostgreSQL; `sqlite://path`,
+    /// `sqlite:path` or a plain file path selects SQLite.
+    pub fn parse(url: &str) -> Self {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Self::Postgres(url.to_owned());
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        Self::Sqlite(PathBuf::from(path))
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Self::Sqlite(_) => Backend::Sqlite,
+            Self::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    fn connection_string(&self) -> String {
+        match self {
+            Self::Sqlite(path) => path.to_string_lossy().into_owned(),
+            Self::Postgres(url) => url.clone(),
+        }
+    }
+}
+
+impl DbConnection {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Self::Sqlite(_) => Backend::Sqlite,
+            Self::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// SQLite needs its pragmas on every new connection; PostgreSQL needs nothing.
+#[derive(Debug)]
+struct ConnectionSetup;
+
+impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for ConnectionSetup {
+    fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
+        if let DbConnection::Sqlite(sqlite) = conn {
+            sqlite
+                .batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
+                     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                )
+                .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+/// Opens the pool, creating the SQLite file's folder when needed, and brings
+/// the schema up to date.
+pub fn connect(location: &DatabaseLocation, max_size: u32) -> Result<DbPool, AppError> {
+    if let DatabaseLocation::Sqlite(path) = location {
+        ensure_parent_dir(path)?;
+    }
+    let manager = ConnectionManager::<DbConnection>::new(location.connection_string());
+    let pool = Pool::builder()
+        .max_size(max_size)
+        .connection_customizer(Box::new(ConnectionSetup))
+        .build(manager)
+        .map_err(|e| AppError::Startup(format!("cannot open the database: {e}")))?;
+    let mut conn = pool.get()?;
+    run_migrations(&mut conn)?;
+    Ok(pool)
+}
+
+fn ensure_parent_dir(path: &Path) -> Result<(), AppError> {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir)
+            .map_err(|e| AppError::Startup(format!("cannot create folder {}: {e}", dir.display()))),
+        _ => Ok(()),
+    }
+}
+
+pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, AppError> {
+    let applied = match conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        DbConnection::Postgres(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
+    };
+    applied.map_err(|e| AppError::Startup(format!("migration failed: {e}")))
+}
+
+/// A consistent copy of the whole database (SQLite `VACUUM INTO`). PostgreSQL
+/// deployments back up with `pg_dump`, which also handles concurrent writers.
+pub fn backup(conn: &mut DbConnection, target: &Path) -> Result<(), AppError> {
+    match conn {
+        DbConnection::Sqlite(c) => {
+            if target.exists() {
+                return Err(AppError::BadInput(format!(
+                    "{} already exists; choose a new file",
+                    target.display()
+                )));
+            }
+            ensure_parent_dir(target)?;
+            use diesel::RunQueryDsl;
+            diesel::sql_query("VACUUM INTO ?")
+                .bind::<diesel::sql_types::Text, _>(target.to_string_lossy().as_ref())
+                .execute(c)?;
+            Ok(())
+        }
+        DbConnection::Postgres(_) => Err(AppError::BadInput(
+            "this database is PostgreSQL: back it up with pg_dump (e.g. `pg_dump -Fc \"$DATABASE_URL\" > backup.dump`)"
+                .into(),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_url_selects_the_backend() {
+        assert_eq!(
+            DatabaseLocation::parse("postgres://u@h/db").backend(),
+            Backend::Postgres
+        );
+        assert_eq!(
+            DatabaseLocation::parse("sqlite://data/x.db"),
+            DatabaseLocation::Sqlite(PathBuf::from("data/x.db"))
+        );
+        assert_eq!(
+            DatabaseLocation::parse("/tmp/x.db"),
+            DatabaseLocation::Sqlite(PathBuf::from("/tmp/x.db"))
+        );
+    }
+}

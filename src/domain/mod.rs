@@ -1,0 +1,5 @@
+pub mod country;
+pub mod red_lines;
+pub mod role;
+pub mod supplier_status;
+pub mod uscc;

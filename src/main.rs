@@ -1,0 +1,194 @@
+//! The `supplier-esg` command line (DESIGN §7). Exit codes: 0 done, 1 bad input
+//! (nothing written), 2 usage.
+
+use clap::{Parser, Subcommand};
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use supplier_esg::config::Config;
+use supplier_esg::error::AppError;
+use supplier_esg::models::audit_log::Actor;
+use supplier_esg::models::user::{create_user, User, UserInput};
+use supplier_esg::{db, demo, models, server};
+
+#[derive(Parser)]
+#[command(
+    name = "supplier-esg",
+    version,
+    about = "ESG risk management for production suppliers"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web application.
+    Serve {
+        #[arg(long, env = "BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Load the demo organisation if the database is empty.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Create or update the database schema.
+    Migrate,
+    /// Load the demo organisation into an empty database.
+    Demo,
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API bearer tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Write a consistent copy of the database to FILE (SQLite).
+    Backup { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user; prints a generated password unless --password-stdin is given.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long, default_value = "en")]
+        language: String,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Print a new API bearer token for the user with this e-mail.
+    Create {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,actix_server=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            match e {
+                AppError::BadInput(_) | AppError::Validation(_) | AppError::NotFound => {
+                    ExitCode::from(1)
+                }
+                _ => ExitCode::from(3),
+            }
+        }
+    }
+}
+
+fn run(command: Command) -> Result<(), AppError> {
+    let config = Config::from_env();
+    match command {
+        Command::Serve { bind, demo } => actix_web::rt::System::new()
+            .block_on(server::serve(config, server::ServeOptions { bind, demo })),
+        Command::Migrate => {
+            db::connect(&config.database, 1)?;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::Demo => {
+            let pool = db::connect(&config.database, 1)?;
+            demo::load(&mut *pool.get()?)?;
+            println!("demo organisation loaded");
+            println!("login: {} / {}", demo::DEMO_LOGIN, demo::DEMO_PASSWORD);
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    name,
+                    role,
+                    language,
+                    password_stdin,
+                },
+        } => {
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut line)
+                    .map_err(|e| AppError::BadInput(format!("cannot read the password: {e}")))?;
+                let password = line.trim_end_matches(['\r', '\n']).to_owned();
+                if password.is_empty() {
+                    return Err(AppError::BadInput(
+                        "the password on standard input is empty".into(),
+                    ));
+                }
+                password
+            } else {
+                String::new()
+            };
+            let input = UserInput {
+                email,
+                name,
+                role,
+                language,
+                password,
+            };
+            let pool = db::connect(&config.database, 1)?;
+            match create_user(&mut *pool.get()?, &Actor::system("cli"), &input)? {
+                Ok(created) => {
+                    println!(
+                        "user {} created ({})",
+                        created.user.email, created.user.role
+                    );
+                    if let Some(password) = created.generated_password {
+                        println!("password: {password}");
+                    }
+                    Ok(())
+                }
+                Err(problems) => Err(AppError::BadInput(
+                    problems
+                        .iter()
+                        .map(|(field, key)| {
+                            format!("{field}: {}", supplier_esg::i18n::Lang::En.t(key))
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                )),
+            }
+        }
+        Command::Token {
+            command: TokenCommand::Create { email },
+        } => {
+            let pool = db::connect(&config.database, 1)?;
+            let mut conn = pool.get()?;
+            let user = User::by_email(&mut conn, &email)?
+                .filter(|u| u.active)
+                .ok_or_else(|| AppError::BadInput(format!("no active user with e-mail {email}")))?;
+            println!("{}", models::api_token::create(&mut conn, user.id)?);
+            Ok(())
+        }
+        Command::Backup { file } => {
+            let pool = db::connect(&config.database, 1)?;
+            db::backup(&mut *pool.get()?, &file)?;
+            println!("backup written to {}", file.display());
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! The append-only audit log: who changed what, when, with before/after JSON.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::now;
+use crate::db::schema::audit_log;
+use crate::db::DbConnection;
+
+/// Who is acting: a signed-in user, or the command line / a background job.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<i32>,
+    pub label: String,
+}
+
+impl Actor {
+    pub fn user(id: i32, email: &str) -> Self {
+        Self {
+            user_id: Some(id),
+            label: email.to_owned(),
+        }
+    }
+
+    pub fn system(label: &str) -> Self {
+        Self {
+            user_id: None,
+            label: label.to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = audit_log)]
+pub struct AuditEntry {
+    pub id: i32,
+    pub at: NaiveDateTime,
+    pub actor_id: Option<i32>,
+    pub actor: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub action: String,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+}
+
+fn to_json<T: Serialize>(value: Option<&T>) -> Option<String> {
+    value.and_then(|v| serde_json::to_string(v).ok())
+}
+
+pub fn record<B: Serialize, A: Serialize>(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    entity: &str,
+    entity_id: &str,
+    action: &str,
+    before: Option<&B>,
+    after: Option<&A>,
+) -> QueryResult<()> {
+    diesel::insert_into(audit_log::table)
+        .values((
+            audit_log::at.eq(now()),
+            audit_log::actor_id.eq(actor.user_id),
+            audit_log::actor.eq(&actor.label),
+            audit_log::entity.eq(entity),
+            audit_log::entity_id.eq(entity_id),
+            audit_log::action.eq(action),
+            audit_log::before_json.eq(to_json(before)),
+            audit_log::after_json.eq(to_json(after)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The history of one record, newest first.
+pub fn for_entity(
+    conn: &mut DbConnection,
+    entity: &str,
+    entity_id: &str,
+    limit: i64,
+) -> QueryResult<Vec<AuditEntry>> {
+    audit_log::table
+        .filter(audit_log::entity.eq(entity))
+        .filter(audit_log::entity_id.eq(entity_id))
+        .order(audit_log::id.desc())
+        .limit(limit)
+        .select(AuditEntry::as_select())
+        .load(conn)
+}

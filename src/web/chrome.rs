@@ -1,0 +1,146 @@
+//! What every page's layout needs: language, the signed-in user, the CSRF
+//! token for the header's forms, and the navigation for the user's role.
+
+use actix_web::HttpRequest;
+
+use crate::auth::identity::{resolve, Identity};
+use crate::auth::ANON_CSRF_COOKIE;
+use crate::domain::role::Role;
+use crate::error::AppResult;
+use crate::i18n::Lang;
+use crate::models::user::User;
+
+pub struct Chrome {
+    pub lang: Lang,
+    pub user: Option<User>,
+    pub csrf: String,
+    /// The navigation section to highlight.
+    pub section: &'static str,
+    /// Path and query of this page, where the language switch returns to.
+    pub here: String,
+}
+
+pub struct NavLink {
+    pub key: &'static str,
+    pub href: &'static str,
+    pub active: bool,
+    pub soon: bool,
+}
+
+/// (section/i18n key, path, roles that see it, built yet)
+const NAV: &[(&str, &str, &[Role], bool)] = {
+    use Role::*;
+    &[
+        ("home", "/", &Role::ALL, true),
+        (
+            "suppliers",
+            "/suppliers",
+            &[Admin, Procurement, Viewer],
+            false,
+        ),
+        ("risk", "/risk", &[Admin, Procurement, Viewer], false),
+        (
+            "audits",
+            "/audits",
+            &[Admin, Procurement, Viewer, Auditor],
+            false,
+        ),
+        (
+            "actions",
+            "/corrective-actions",
+            &[Admin, Procurement, Viewer, Auditor, Supplier],
+            false,
+        ),
+        (
+            "smelters",
+            "/smelters",
+            &[Admin, Procurement, Viewer],
+            false,
+        ),
+        (
+            "esg",
+            "/esg",
+            &[Admin, Procurement, Viewer, Supplier],
+            false,
+        ),
+        ("reports", "/reports", &[Admin, Procurement, Viewer], false),
+        ("import", "/import", &[Admin, Procurement], false),
+        ("users", "/admin/users", &[Admin], true),
+        ("settings", "/admin/settings", &[Admin], true),
+    ]
+};
+
+/// Whether `role` may open the navigation entry at `path`.
+pub fn nav_allows(role: Role, path: &str) -> bool {
+    NAV.iter()
+        .any(|(_, href, roles, _)| *href == path && roles.contains(&role))
+}
+
+impl Chrome {
+    pub async fn for_request(req: &HttpRequest, section: &'static str) -> AppResult<Chrome> {
+        let identity = resolve(req).await?;
+        Ok(Self::new(req, identity.as_ref(), section))
+    }
+
+    pub fn new(req: &HttpRequest, identity: Option<&Identity>, section: &'static str) -> Chrome {
+        let user = identity.map(|i| i.user.clone());
+        let csrf = identity
+            .and_then(|i| i.session.as_ref())
+            .map(|s| s.csrf_token.clone())
+            .or_else(|| req.cookie(ANON_CSRF_COOKIE).map(|c| c.value().to_owned()))
+            .unwrap_or_default();
+        let here = match req.query_string() {
+            "" => req.path().to_owned(),
+            q => format!("{}?{q}", req.path()),
+        };
+        Chrome {
+            lang: Lang::for_request(req, user.as_ref().map(|u| u.language.as_str())),
+            user,
+            csrf,
+            section,
+            here,
+        }
+    }
+
+    pub fn t(&self, key: &str) -> &'static str {
+        self.lang.t(key)
+    }
+
+    pub fn html_lang(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    pub fn role_label(&self) -> &'static str {
+        match &self.user {
+            Some(u) => self.t(&format!("role.{}", u.role().as_str())),
+            None => "",
+        }
+    }
+
+    pub fn nav(&self) -> Vec<NavLink> {
+        let Some(user) = &self.user else {
+            return Vec::new();
+        };
+        let role = user.role();
+        NAV.iter()
+            .filter(|(_, _, roles, _)| roles.contains(&role))
+            .map(|(key, href, _, built)| NavLink {
+                key,
+                href,
+                active: *key == self.section,
+                soon: !built,
+            })
+            .collect()
+    }
+
+    pub fn nav_label(&self, link: &NavLink) -> &'static str {
+        self.t(&format!("nav.{}", link.key))
+    }
+
+    pub fn langs(&self) -> [(&'static str, &'static str, bool); 2] {
+        [
+            ("en", "English", self.lang == Lang::En),
+            ("zh-CN", "简体中文", self.lang == Lang::ZhCn),
+        ]
+    }
+}

@@ -1,0 +1,108 @@
+//! The HTTP side: application state, middleware and one file per area.
+
+pub mod admin;
+pub mod api;
+pub mod assets;
+pub mod chrome;
+pub mod errors;
+pub mod health;
+pub mod home;
+pub mod pagination;
+pub mod routes;
+pub mod security;
+pub mod session;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::{middleware, web, App};
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::db::{DbConnection, DbPool};
+use crate::error::{AppError, AppResult};
+use actix_web::HttpResponse;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: DbPool,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    pub fn new(pool: DbPool, config: Config) -> Self {
+        Self {
+            pool,
+            config: Arc::new(config),
+        }
+    }
+
+    /// Runs blocking database work on the thread pool, off the async workers.
+    pub async fn db<F, T>(&self, work: F) -> AppResult<T>
+    where
+        F: FnOnce(&mut DbConnection) -> AppResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get()?;
+            work(&mut conn)
+        })
+        .await?
+    }
+
+    /// Like `db`, inside one transaction: all of it is written or none.
+    pub async fn transaction<F, T>(&self, work: F) -> AppResult<T>
+    where
+        F: FnOnce(&mut DbConnection) -> AppResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.db(move |conn| {
+            use diesel::Connection;
+            conn.transaction(work)
+        })
+        .await
+    }
+}
+
+/// The whole application: used by `serve` and by the integration tests, so
+/// both run exactly the same middleware and routes.
+pub fn build_app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .app_data(web::Data::new(state))
+        .app_data(web::FormConfig::default().limit(256 * 1024))
+        .app_data(web::JsonConfig::default().limit(1024 * 1024))
+        .configure(routes::configure)
+        .default_service(web::to(errors::not_found))
+        .wrap(middleware::from_fn(security::check_origin))
+        .wrap(middleware::from_fn(errors::render_errors))
+        .wrap(security::headers())
+        .wrap(middleware::Compress::default())
+        .wrap(middleware::from_fn(security::request_id))
+}
+
+/// Renders an askama template into a body, mapping failures to `AppError`.
+pub trait RenderHtml {
+    fn render_html(&self) -> AppResult<String>;
+    fn page(&self) -> AppResult<HttpResponse> {
+        Ok(HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(self.render_html()?))
+    }
+}
+
+impl<T: askama::Template> RenderHtml for T {
+    fn render_html(&self) -> AppResult<String> {
+        self.render()
+            .map_err(|e| AppError::Internal(format!("template: {e}")))
+    }
+}

@@ -1,0 +1,96 @@
+//! Page and search parameters shared by every list (pages and API).
+
+use serde::Deserialize;
+
+pub const DEFAULT_PER_PAGE: i64 = 50;
+pub const MAX_PER_PAGE: i64 = 500;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ListQuery {
+    pub q: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+impl ListQuery {
+    pub fn page(&self) -> i64 {
+        self.page.unwrap_or(1).max(1)
+    }
+
+    pub fn per_page(&self) -> i64 {
+        self.per_page
+            .unwrap_or(DEFAULT_PER_PAGE)
+            .clamp(1, MAX_PER_PAGE)
+    }
+
+    pub fn search(&self) -> Option<&str> {
+        self.q.as_deref().map(str::trim).filter(|q| !q.is_empty())
+    }
+
+    /// The link to another page of the same list, keeping the search.
+    pub fn link(&self, path: &str, page: i64) -> String {
+        let mut params = vec![("page", page.to_string())];
+        if let Some(q) = self.search() {
+            params.push(("q", q.to_owned()));
+        }
+        if let Some(per_page) = self.per_page {
+            params.push(("per_page", per_page.to_string()));
+        }
+        format!(
+            "{path}?{}",
+            serde_urlencoded::to_string(&params).unwrap_or_default()
+        )
+    }
+}
+
+/// What the pagination partial shows: where we are and the two neighbours.
+pub struct Pager {
+    pub page: i64,
+    pub pages: i64,
+    pub prev_link: String,
+    pub next_link: String,
+}
+
+impl Pager {
+    pub fn new(query: &ListQuery, path: &str, total: i64) -> Pager {
+        let per_page = query.per_page();
+        let pages = ((total + per_page - 1) / per_page).max(1);
+        let page = query.page();
+        Pager {
+            page,
+            pages,
+            prev_link: query.link(path, page - 1),
+            next_link: query.link(path, page + 1),
+        }
+    }
+
+    pub fn has_prev(&self) -> bool {
+        self.page > 1
+    }
+
+    pub fn has_next(&self) -> bool {
+        self.page < self.pages
+    }
+
+    pub fn is_needed(&self) -> bool {
+        self.pages > 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_and_size_are_clamped() {
+        let q = ListQuery {
+            q: Some("  acme ".into()),
+            page: Some(0),
+            per_page: Some(10_000),
+        };
+        assert_eq!(q.page(), 1);
+        assert_eq!(q.per_page(), MAX_PER_PAGE);
+        assert_eq!(q.search(), Some("acme"));
+        assert_eq!(q.link("/x", 2), "/x?page=2&q=acme&per_page=10000");
+    }
+}

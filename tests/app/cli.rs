@@ -1,0 +1,158 @@
+//! The `supplier-esg` binary itself, as an operator runs it.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use crate::support::TestDb;
+
+fn run(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_supplier-esg"))
+        .args(args)
+        .env("DATABASE_URL", db.url())
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn user_add_token_create_and_bad_input_exit_codes() {
+    for db in TestDb::each_backend() {
+        assert!(run(&db, &["migrate"], None).status.success());
+
+        let added = run(
+            &db,
+            &[
+                "user",
+                "add",
+                "--email",
+                "ops@example.com",
+                "--name",
+                "Ops",
+                "--role",
+                "admin",
+                "--password-stdin",
+            ],
+            Some("a long enough password\n"),
+        );
+        assert!(
+            added.status.success(),
+            "{}",
+            String::from_utf8_lossy(&added.stderr)
+        );
+        assert!(stdout(&added).contains("user ops@example.com created (admin)"));
+
+        let generated = run(
+            &db,
+            &[
+                "user",
+                "add",
+                "--email",
+                "v@example.com",
+                "--name",
+                "V",
+                "--role",
+                "viewer",
+            ],
+            None,
+        );
+        assert!(stdout(&generated).contains("password: "));
+
+        let bad = run(
+            &db,
+            &[
+                "user",
+                "add",
+                "--email",
+                "x@example.com",
+                "--name",
+                "X",
+                "--role",
+                "root",
+            ],
+            None,
+        );
+        assert_eq!(bad.status.code(), Some(1));
+        assert!(
+            String::from_utf8_lossy(&bad.stderr).contains("role: Choose one of the listed roles.")
+        );
+
+        let usage = run(&db, &["user", "add", "--email", "x@example.com"], None);
+        assert_eq!(usage.status.code(), Some(2));
+
+        let token = run(
+            &db,
+            &["token", "create", "--email", "ops@example.com"],
+            None,
+        );
+        assert!(token.status.success());
+        assert!(stdout(&token).trim().starts_with("sesg_"));
+        assert_eq!(
+            run(
+                &db,
+                &["token", "create", "--email", "ghost@example.com"],
+                None
+            )
+            .status
+            .code(),
+            Some(1)
+        );
+    }
+}
+
+#[test]
+fn backup_writes_an_openable_copy_on_sqlite_and_points_postgres_to_pg_dump() {
+    for db in TestDb::each_backend() {
+        assert!(run(&db, &["demo"], None).status.success());
+        let target = std::env::temp_dir()
+            .join("supplier-esg-tests")
+            .join(format!(
+                "backup-{}.db",
+                supplier_esg::auth::tokens::random_token()
+            ));
+        let out = run(&db, &["backup", target.to_str().unwrap()], None);
+        match db.label {
+            "sqlite" => {
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                let copy = Command::new("sqlite3")
+                    .arg(&target)
+                    .arg("SELECT COUNT(*) FROM users; PRAGMA integrity_check;")
+                    .output()
+                    .expect("sqlite3 is installed");
+                assert_eq!(String::from_utf8_lossy(&copy.stdout), "4\nok\n");
+                // Never overwrite an existing file.
+                assert_eq!(
+                    run(&db, &["backup", target.to_str().unwrap()], None)
+                        .status
+                        .code(),
+                    Some(1)
+                );
+                let _ = std::fs::remove_file(&target);
+            }
+            _ => {
+                assert_eq!(out.status.code(), Some(1));
+                assert!(String::from_utf8_lossy(&out.stderr).contains("pg_dump"));
+            }
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! The integration tests: one binary, a module per area, shared fixtures in
+//! `support`. Every test runs on SQLite and, with `TEST_DATABASE_URL`, on
+//! PostgreSQL, each in a fresh database.
+
+mod admin;
+mod cli;
+mod health;
+mod language;
+mod sessions;
+mod support;

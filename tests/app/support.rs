@@ -1,0 +1,341 @@
+//! Shared fixtures: a fresh database per test on each backend, the real
+//! application in process, and a small cookie-keeping client.
+
+use actix_http::Request;
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::test;
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use futures_util::future::LocalBoxFuture;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use supplier_esg::config::Config;
+use supplier_esg::db::{self, DatabaseLocation, DbConn, DbPool};
+use supplier_esg::models::audit_log::Actor;
+use supplier_esg::models::user::{create_user, User, UserInput};
+use supplier_esg::web::{build_app, AppState};
+
+pub const PASSWORD: &str = "correct horse battery";
+pub const ORIGIN: &str = "http://localhost:8080";
+
+/// One database made for one test, removed when the test ends.
+pub struct TestDb {
+    pub location: DatabaseLocation,
+    pub label: &'static str,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(std::path::PathBuf),
+    PgDatabase { admin_url: String, name: String },
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::File(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Cleanup::PgDatabase { admin_url, name } => {
+                if let Ok(mut conn) = PgConnection::establish(admin_url) {
+                    let _ =
+                        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .execute(&mut conn);
+                }
+            }
+        }
+    }
+}
+
+fn unique_name() -> String {
+    supplier_esg::auth::tokens::random_token()[..16].to_owned()
+}
+
+impl TestDb {
+    pub fn sqlite() -> TestDb {
+        let dir = std::env::temp_dir().join("supplier-esg-tests");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{}.db", unique_name()));
+        TestDb {
+            location: DatabaseLocation::Sqlite(path.clone()),
+            label: "sqlite",
+            cleanup: Cleanup::File(path),
+        }
+    }
+
+    pub fn postgres(admin_url: &str) -> TestDb {
+        let name = format!("sesg_test_{}", unique_name());
+        let mut conn = PgConnection::establish(admin_url)
+            .unwrap_or_else(|e| panic!("cannot reach TEST_DATABASE_URL {admin_url}: {e}"));
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .unwrap();
+        let base = admin_url
+            .rsplit_once('/')
+            .map_or(admin_url, |(base, _)| base);
+        TestDb {
+            location: DatabaseLocation::Postgres(format!("{base}/{name}")),
+            label: "postgres",
+            cleanup: Cleanup::PgDatabase {
+                admin_url: admin_url.to_owned(),
+                name,
+            },
+        }
+    }
+
+    /// SQLite always; PostgreSQL when `TEST_DATABASE_URL` is set. Under CI a
+    /// missing PostgreSQL is a failure, never a silent skip.
+    pub fn each_backend() -> Vec<TestDb> {
+        let mut dbs = vec![TestDb::sqlite()];
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(url) if !url.is_empty() => dbs.push(TestDb::postgres(&url)),
+            _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+                panic!("CI=true but TEST_DATABASE_URL is not set: the PostgreSQL tests cannot run")
+            }
+            _ => {}
+        }
+        dbs
+    }
+
+    pub fn url(&self) -> String {
+        match &self.location {
+            DatabaseLocation::Sqlite(path) => path.display().to_string(),
+            DatabaseLocation::Postgres(url) => url.clone(),
+        }
+    }
+}
+
+type BoxedService = Rc<
+    dyn Service<
+        Request,
+        Response = ServiceResponse<BoxBody>,
+        Error = actix_web::Error,
+        Future = LocalBoxFuture<'static, Result<ServiceResponse<BoxBody>, actix_web::Error>>,
+    >,
+>;
+
+struct Boxed<S>(S);
+
+impl<S, B> Service<Request> for Boxed<S>
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    S::Future: 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<BoxBody>;
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<ServiceResponse<BoxBody>, actix_web::Error>>;
+
+    fn poll_ready(
+        &self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&self, req: Request) -> Self::Future {
+        let future = self.0.call(req);
+        Box::pin(async move { future.await.map(ServiceResponse::map_into_boxed_body) })
+    }
+}
+
+/// The application on one test database.
+pub struct TestApp {
+    pub db: TestDb,
+    pub pool: DbPool,
+    service: BoxedService,
+}
+
+impl TestApp {
+    pub async fn start(db: TestDb) -> TestApp {
+        eprintln!("-- backend: {}", db.label);
+        let pool = db::connect(&db.location, 4).expect("database opens and migrates");
+        let config = Config {
+            database: db.location.clone(),
+            data_dir: std::env::temp_dir().join("supplier-esg-tests"),
+            public_url: None,
+        };
+        let service = test::init_service(build_app(AppState::new(pool.clone(), config))).await;
+        TestApp {
+            db,
+            pool,
+            service: Rc::new(Boxed(service)),
+        }
+    }
+
+    /// One app per backend, for tests that must hold on both.
+    pub async fn each_backend() -> Vec<TestApp> {
+        let mut apps = Vec::new();
+        for db in TestDb::each_backend() {
+            apps.push(TestApp::start(db).await);
+        }
+        apps
+    }
+
+    pub fn conn(&self) -> DbConn {
+        self.pool.get().unwrap()
+    }
+
+    pub fn add_user(&self, email: &str, role: &str) -> User {
+        let input = UserInput {
+            email: email.into(),
+            name: format!("Test {role}"),
+            role: role.into(),
+            language: "en".into(),
+            password: PASSWORD.into(),
+        };
+        create_user(&mut self.conn(), &Actor::system("test"), &input)
+            .unwrap()
+            .unwrap()
+            .user
+    }
+
+    pub fn client(&self) -> Client {
+        Client {
+            service: self.service.clone(),
+            cookies: HashMap::new(),
+            headers: Vec::new(),
+        }
+    }
+
+    /// A client signed in as a new user of `role`.
+    pub async fn signed_in(&self, role: &str) -> Client {
+        let email = format!("{role}-{}@example.com", unique_name());
+        self.add_user(&email, role);
+        let mut client = self.client();
+        let reply = client.sign_in(&email, PASSWORD).await;
+        assert_eq!(
+            reply.status, 303,
+            "sign-in as {role} failed: {}",
+            reply.body
+        );
+        client
+    }
+}
+
+/// What came back from a request.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: HashMap<String, String>,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(String::as_str)
+    }
+
+    pub fn location(&self) -> &str {
+        self.header("location").unwrap_or("")
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// The value of `<input … name="NAME" value="…">` in the page.
+    pub fn input_value(&self, name: &str) -> Option<String> {
+        let marker = format!("name=\"{name}\" value=\"");
+        let start = self.body.find(&marker)? + marker.len();
+        let end = self.body[start..].find('"')? + start;
+        Some(self.body[start..end].to_owned())
+    }
+}
+
+/// A browser-like client: keeps cookies, sends our Origin on forms.
+pub struct Client {
+    service: BoxedService,
+    pub cookies: HashMap<String, String>,
+    headers: Vec<(String, String)>,
+}
+
+impl Client {
+    pub fn with_header(mut self, name: &str, value: &str) -> Client {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    pub async fn send(&mut self, req: test::TestRequest) -> Reply {
+        let mut req = req;
+        for (name, value) in &self.headers {
+            req = req.insert_header((name.as_str(), value.as_str()));
+        }
+        if !self.cookies.is_empty() {
+            let cookie = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            req = req.insert_header(("cookie", cookie));
+        }
+        let res = self
+            .service
+            .call(req.to_request())
+            .await
+            .expect("the app answers");
+        let status = res.status().as_u16();
+        let mut headers = HashMap::new();
+        for (name, value) in res.headers() {
+            let value = value.to_str().unwrap_or("").to_owned();
+            if name == "set-cookie" {
+                let pair = value.split(';').next().unwrap_or("");
+                if let Some((k, v)) = pair.split_once('=') {
+                    if v.is_empty() || value.contains("Max-Age=0") {
+                        self.cookies.remove(k);
+                    } else {
+                        self.cookies.insert(k.to_owned(), v.to_owned());
+                    }
+                }
+            }
+            headers.insert(name.as_str().to_owned(), value);
+        }
+        let body = test::read_body(res).await;
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Reply {
+        self.send(test::TestRequest::get().uri(path)).await
+    }
+
+    /// Posts a form as a browser would: from our origin, with the fields given
+    /// (include `csrf` yourself, or use `submit`).
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        self.send(
+            test::TestRequest::post()
+                .uri(path)
+                .insert_header(("origin", ORIGIN))
+                .set_form(fields),
+        )
+        .await
+    }
+
+    /// Loads `page` to learn its CSRF token, then posts the form with it.
+    pub async fn submit(&mut self, page: &str, action: &str, fields: &[(&str, &str)]) -> Reply {
+        let token = self
+            .get(page)
+            .await
+            .input_value("csrf")
+            .unwrap_or_else(|| panic!("no csrf token on {page}"));
+        let mut all = vec![("csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post(action, &all).await
+    }
+
+    pub async fn sign_in(&mut self, email: &str, password: &str) -> Reply {
+        self.submit(
+            "/login",
+            "/login",
+            &[("email", email), ("password", password)],
+        )
+        .await
+    }
+}
