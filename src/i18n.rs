@@ -231,6 +231,114 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("settings.save", "Save settings", "保存设置"),
     ("settings.saved", "Settings saved.", "设置已保存。"),
+    // Suppliers
+    ("supplier.new", "New supplier", "新建供应商"),
+    ("supplier.search", "Code, name, Chinese name or USCC", "代码、名称、中文名或统一社会信用代码"),
+    ("supplier.none", "No suppliers match these filters.", "没有符合筛选条件的供应商。"),
+    ("supplier.code", "Code", "代码"),
+    ("supplier.name", "Legal name", "法定名称"),
+    ("supplier.name_local", "Chinese name", "中文名称"),
+    ("supplier.uscc", "USCC", "统一社会信用代码"),
+    ("supplier.uscc_hint", "18 characters; required for mainland China.", "18 位；中国大陆供应商必填。"),
+    ("supplier.country", "Country", "国家/地区"),
+    ("supplier.country_hint", "ISO code, e.g. CN, HK, TW, VN", "ISO 代码，如 CN、HK、TW、VN"),
+    ("supplier.region", "Region", "区域"),
+    ("supplier.business_unit", "Business unit", "业务部门"),
+    ("supplier.category", "Category", "品类"),
+    ("supplier.tier", "Tier", "层级"),
+    ("supplier.tier1", "Tier 1 (direct)", "一级（直接）"),
+    ("supplier.tier2", "Tier 2 (key sub-supplier)", "二级（关键次级供应商）"),
+    ("supplier.parent_code", "Supplies tier-1 supplier (code)", "所供货的一级供应商（代码）"),
+    ("supplier.parent_hint", "Only for tier 2.", "仅二级供应商填写。"),
+    ("supplier.supplies", "supplies", "供货给"),
+    ("supplier.production", "Production supplier", "生产性供应商"),
+    ("supplier.status", "Status", "状态"),
+    ("supplier.status_hint", "Approval comes only from an onboarding review.", "只能通过准入审核批准。"),
+    ("supplier.approved_on", "Approved on", "批准日期"),
+    ("supplier.exited_on", "Exited on", "退出日期"),
+    ("supplier.csr_signed_on", "CSR agreement signed", "CSR 协议签署日期"),
+    ("supplier.contact", "Contact", "联系人"),
+    ("supplier.contact_name", "Contact name", "联系人姓名"),
+    ("supplier.contact_email", "Contact e-mail", "联系人邮箱"),
+    ("supplier.buyer_email", "Responsible buyer", "负责采购"),
+    ("supplier.change_status", "Change status", "变更状态"),
+    ("supplier.tier2_suppliers", "Tier-2 suppliers supplying this supplier", "向其供货的二级供应商"),
+    ("supplier.timeline", "Timeline", "变更记录"),
+    ("status.prospective", "Prospective", "潜在"),
+    ("status.under_review", "Under review", "审核中"),
+    ("status.approved", "Approved", "已批准"),
+    ("status.rejected", "Rejected", "已拒绝"),
+    ("status.suspended", "Suspended", "已暂停"),
+    ("status.exited", "Exited", "已退出"),
+    ("region.mainland_china", "Mainland China", "中国大陆"),
+    ("region.international", "International", "国际（含港澳台）"),
+    // Onboarding reviews
+    ("review.title", "Onboarding reviews", "准入审核"),
+    ("review.new", "Record onboarding review", "录入准入审核"),
+    ("review.none", "No onboarding review yet.", "尚无准入审核。"),
+    ("review.rule", "Approval needs evidence (RBA VAP report or an on-site ESG audit we commissioned), a signed CSR agreement and all nine red lines passed. Any failed red line rejects the supplier; it may re-apply after remediation.", "批准须具备证据（RBA VAP 报告或我方委托的第三方现场 ESG 审核）、已签署的 CSR 协议，且九条红线全部通过。任何一条红线不通过即拒绝；整改后可重新申请。"),
+    ("review.refused", "The review was not recorded.", "审核未保存。"),
+    ("review.decided_on", "Decision date", "决定日期"),
+    ("review.evidence", "Evidence", "证据"),
+    ("review.evidence_type", "Evidence type", "证据类型"),
+    ("review.evidence_firm", "Audit firm", "审核机构"),
+    ("review.evidence_date", "Report date", "报告日期"),
+    ("review.evidence_file", "Report file", "报告文件"),
+    ("review.file_hint", "PDF, image, XLSX/DOCX or ZIP.", "PDF、图片、XLSX/DOCX 或 ZIP。"),
+    ("review.red_lines", "Red lines", "红线"),
+    ("review.note", "Note", "备注"),
+    ("review.submit", "Record decision", "提交决定"),
+    ("review.gap.evidence", "Choose the evidence: an RBA VAP report or an on-site audit.", "请选择证据：RBA VAP 报告或现场审核。"),
+    ("review.gap.csr", "The CSR agreement must be signed before approval.", "批准前须签署 CSR 协议。"),
+    ("review.gap.not_assessed", "Every red line must be assessed before approval.", "批准前每条红线都必须评估。"),
+    ("review.not_open", "This supplier's status does not allow an onboarding decision.", "该供应商当前状态不允许做出准入决定。"),
+    ("review.unknown_red_line", "Unknown red line.", "未知红线。"),
+    ("review.assessment", "Choose pass, fail or not assessed.", "请选择通过、不通过或未评估。"),
+    ("review.decision_mismatch", "The decision does not follow from the red lines and evidence.", "该决定与红线和证据不符。"),
+    ("red_line.child_labour", "Child labour / minor-worker protection", "童工 / 未成年工保护"),
+    ("red_line.forced_labour", "Forced labour and violence", "强迫劳动与暴力"),
+    ("red_line.discrimination", "Unlawful discrimination", "非法歧视"),
+    ("red_line.falsified_hours", "Genuine working-hour records", "工时记录真实"),
+    ("red_line.minimum_wage", "Wages at or above local minimum", "工资不低于当地最低标准"),
+    ("red_line.health_safety", "Worker health and safety", "员工健康与安全"),
+    ("red_line.fire_safety", "Fire risk", "消防风险"),
+    ("red_line.toxic_discharge", "Illegal discharge of toxic or hazardous waste", "非法排放有毒有害废物"),
+    ("red_line.bribery", "Commercial bribery", "商业贿赂"),
+    ("assessment.pass", "Pass", "通过"),
+    ("assessment.fail", "Fail", "不通过"),
+    ("assessment.not_assessed", "Not assessed", "未评估"),
+    ("evidence.rba_vap", "RBA VAP audit report", "RBA VAP 审核报告"),
+    ("evidence.onsite_audit", "On-site ESG audit we commissioned", "我方委托的第三方现场 ESG 审核"),
+    // Timeline actions
+    ("action.create", "Created", "创建"),
+    ("action.import", "Imported", "导入"),
+    ("action.update", "Edited", "编辑"),
+    ("action.import_update", "Updated by import", "导入更新"),
+    ("action.status", "Status changed", "状态变更"),
+    ("action.approve", "Approved by onboarding review", "经准入审核批准"),
+    ("action.reject_red_line", "Rejected for red lines", "因红线被拒绝"),
+    ("action.onboarding_review", "Onboarding review recorded", "录入准入审核"),
+    // Import
+    ("import.title", "Import", "导入"),
+    ("import.kind", "What to import", "导入内容"),
+    ("import.kind.suppliers", "Suppliers", "供应商"),
+    ("import.kind.onboarding", "Onboarding reviews", "准入审核"),
+    ("import.file", "CSV or XLSX file", "CSV 或 XLSX 文件"),
+    ("import.help", "The whole file is checked first: if any row is wrong, nothing is written and you get the list of problems. Importing the same file again changes nothing.", "系统先检查整个文件：任何一行有误则不写入任何数据，并列出问题。重复导入同一文件不会产生变化。"),
+    ("import.preview", "Check file", "检查文件"),
+    ("import.commit", "Import now", "立即导入"),
+    ("import.problems", "Problems found — nothing was written", "发现问题——未写入任何数据"),
+    ("import.row", "Row", "行"),
+    ("import.column", "Column", "列"),
+    ("import.value", "Value", "值"),
+    ("import.reason", "Reason", "原因"),
+    ("import.ready", "The file is valid.", "文件有效。"),
+    ("import.done", "Import finished.", "导入完成。"),
+    ("import.rows", "Rows", "行数"),
+    ("import.created", "New", "新增"),
+    ("import.updated", "Changed", "更新"),
+    ("import.unchanged", "Unchanged", "未变"),
+    ("import.columns", "Columns", "列"),
     // Common
     ("common.search", "Search", "搜索"),
     ("common.filter", "Filter", "筛选"),
@@ -248,6 +356,11 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("common.yes", "Yes", "是"),
     ("common.no", "No", "否"),
     ("common.none", "None", "无"),
+    ("common.all", "all", "全部"),
+    ("common.edit", "Edit", "编辑"),
+    ("common.save", "Save", "保存"),
+    ("common.export_csv", "Export CSV", "导出 CSV"),
+    ("common.export_xlsx", "Export XLSX", "导出 XLSX"),
     // Form validation
     ("field.required", "This field is required.", "此项为必填。"),
     (
@@ -287,6 +400,35 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
         "The password must not be blank.",
         "密码不能为空白。",
     ),
+    ("field.date", "Enter a date as YYYY-MM-DD.", "日期格式应为 YYYY-MM-DD。"),
+    ("field.future_date", "The date cannot be in the future.", "日期不能晚于今天。"),
+    ("field.flag", "Enter yes or no.", "请填写是或否。"),
+    ("field.slug", "Use lower-case letters, digits, - or _.", "请使用小写字母、数字、- 或 _。"),
+    ("field.code", "Use letters, digits, -, _ or . (at most 32).", "请使用字母、数字、-、_ 或 .（最多 32 个）。"),
+    ("field.code_taken", "A supplier with this code already exists.", "该代码已被其他供应商使用。"),
+    ("field.country", "Enter a two-letter ISO country code (e.g. CN, HK, TW).", "请输入两位 ISO 国家/地区代码（如 CN、HK、TW）。"),
+    ("field.uscc", "This is not a valid Unified Social Credit Code (check digit or characters are wrong).", "统一社会信用代码无效（校验位或字符有误）。"),
+    ("field.uscc_required", "A USCC is required for suppliers in mainland China.", "中国大陆供应商必须填写统一社会信用代码。"),
+    ("field.uscc_taken", "Another supplier already has this USCC.", "该统一社会信用代码已被其他供应商使用。"),
+    ("field.tier", "Tier must be 1 or 2.", "层级必须为 1 或 2。"),
+    ("field.parent_required", "A tier-2 supplier needs the tier-1 supplier it supplies.", "二级供应商须填写其供货的一级供应商。"),
+    ("field.parent_tier1", "Only tier-2 suppliers have a parent.", "只有二级供应商才有上级供应商。"),
+    ("field.parent_unknown", "No supplier has this code.", "没有该代码的供应商。"),
+    ("field.parent_not_tier1", "The parent must be another tier-1 supplier.", "上级必须是另一家一级供应商。"),
+    ("field.status", "Unknown status.", "未知状态。"),
+    ("field.status_not_allowed", "This status cannot be set here; approval and rejection come only from an onboarding review.", "此处不能设置该状态；批准与拒绝只能通过准入审核。"),
+    ("field.status_change", "This status change is not allowed; approval comes only from an onboarding review.", "不允许此状态变更；批准只能通过准入审核。"),
+    ("field.approved_on_required", "An approved supplier needs its approval date.", "已批准的供应商须填写批准日期。"),
+    ("field.exited_on_required", "An exited supplier needs its exit date.", "已退出的供应商须填写退出日期。"),
+    ("field.exit_before_approval", "The exit date is before the approval date.", "退出日期早于批准日期。"),
+    ("field.region", "Unknown region.", "未知区域。"),
+    ("field.sort", "Unknown sort order.", "未知排序方式。"),
+    ("field.supplier_required", "A supplier contact needs the code of their supplier.", "供应商用户须填写所属供应商代码。"),
+    ("field.supplier_only", "Only supplier contacts are tied to a supplier.", "只有供应商用户才关联供应商。"),
+    ("field.unknown_supplier", "No supplier has this code.", "没有该代码的供应商。"),
+    ("field.duplicate_in_file", "This value appears more than once in the file.", "该值在文件中重复出现。"),
+    ("users.supplier_code", "Supplier (code)", "所属供应商（代码）"),
+    ("users.supplier_hint", "Only for the supplier role: the company this contact may see.", "仅供应商角色填写：该联系人可查看的公司。"),
     // Errors
     (
         "error.forbidden",
@@ -391,6 +533,48 @@ mod tests {
             assert!(seen.insert(key), "duplicate key {key}");
             assert!(!en.is_empty() && !zh.is_empty(), "empty text for {key}");
         }
+    }
+
+    /// Every message key written in the Rust code (field problems, import
+    /// reasons…) names a key of the table.
+    #[test]
+    fn every_code_key_exists() {
+        let prefixes = [
+            "field.",
+            "review.",
+            "password.",
+            "import.",
+            "users.",
+            "login.",
+        ];
+        let mut missing = Vec::new();
+        let mut stack = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src"
+        ))];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for piece in text.split('"').skip(1).step_by(2) {
+                    let looks_like_key = prefixes
+                        .iter()
+                        .any(|p| piece.len() > p.len() && piece.starts_with(p))
+                        && !piece.ends_with(".html")
+                        && piece
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_');
+                    if looks_like_key && !has_key(piece) {
+                        missing.push(format!("{}: {piece}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "missing translations: {missing:?}");
     }
 
     /// Every `.t("…")` in a template names a key of the table.

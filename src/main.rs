@@ -8,6 +8,8 @@ use std::process::ExitCode;
 
 use supplier_esg::config::Config;
 use supplier_esg::error::AppError;
+use supplier_esg::i18n::Lang;
+use supplier_esg::import::{reason_text, ImportKind};
 use supplier_esg::models::audit_log::Actor;
 use supplier_esg::models::user::{create_user, User, UserInput};
 use supplier_esg::{db, demo, models, server};
@@ -36,7 +38,11 @@ enum Command {
     /// Create or update the database schema.
     Migrate,
     /// Load the demo organisation into an empty database.
-    Demo,
+    Demo {
+        /// Multiply the organisation (N × 1,221 production suppliers), for benchmarks.
+        #[arg(long, default_value_t = 1)]
+        scale: u32,
+    },
     /// Manage user accounts.
     User {
         #[command(subcommand)]
@@ -49,6 +55,15 @@ enum Command {
     },
     /// Write a consistent copy of the database to FILE (SQLite).
     Backup { file: PathBuf },
+    /// Import a DESIGN §5 file (CSV or XLSX): checked whole, all or nothing.
+    Import {
+        /// suppliers | onboarding
+        kind: String,
+        file: PathBuf,
+        /// Check the file and report what would change, without writing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -63,6 +78,9 @@ enum UserCommand {
         role: String,
         #[arg(long, default_value = "en")]
         language: String,
+        /// For role supplier: the code of the contact's supplier.
+        #[arg(long, default_value = "")]
+        supplier: String,
         /// Read the password from standard input instead of generating one.
         #[arg(long)]
         password_stdin: bool,
@@ -111,9 +129,9 @@ fn run(command: Command) -> Result<(), AppError> {
             println!("database is up to date");
             Ok(())
         }
-        Command::Demo => {
+        Command::Demo { scale } => {
             let pool = db::connect(&config.database, 1)?;
-            demo::load(&mut *pool.get()?)?;
+            demo::load(&mut *pool.get()?, scale)?;
             println!("demo organisation loaded");
             println!("login: {} / {}", demo::DEMO_LOGIN, demo::DEMO_PASSWORD);
             Ok(())
@@ -125,6 +143,7 @@ fn run(command: Command) -> Result<(), AppError> {
                     name,
                     role,
                     language,
+                    supplier,
                     password_stdin,
                 },
         } => {
@@ -149,6 +168,7 @@ fn run(command: Command) -> Result<(), AppError> {
                 role,
                 language,
                 password,
+                supplier_code: supplier,
             };
             let pool = db::connect(&config.database, 1)?;
             match create_user(&mut *pool.get()?, &Actor::system("cli"), &input)? {
@@ -183,6 +203,62 @@ fn run(command: Command) -> Result<(), AppError> {
                 .ok_or_else(|| AppError::BadInput(format!("no active user with e-mail {email}")))?;
             println!("{}", models::api_token::create(&mut conn, user.id)?);
             Ok(())
+        }
+        Command::Import {
+            kind,
+            file,
+            dry_run,
+        } => {
+            let kind = ImportKind::parse(&kind).ok_or_else(|| {
+                AppError::BadInput(format!(
+                    "unknown import kind {kind:?}; one of: {}",
+                    ImportKind::ALL.map(ImportKind::as_str).join(", ")
+                ))
+            })?;
+            let bytes = std::fs::read(&file)
+                .map_err(|e| AppError::BadInput(format!("cannot read {}: {e}", file.display())))?;
+            let pool = db::connect(&config.database, 1)?;
+            let today = chrono::Utc::now().date_naive();
+            match kind.run(
+                &mut *pool.get()?,
+                &Actor::system("cli"),
+                &bytes,
+                dry_run,
+                today,
+            )? {
+                Ok(outcome) => {
+                    println!(
+                        "{}{} rows: {} new, {} changed, {} unchanged",
+                        if dry_run {
+                            "dry run, nothing written: "
+                        } else {
+                            ""
+                        },
+                        outcome.rows,
+                        outcome.created,
+                        outcome.updated,
+                        outcome.unchanged
+                    );
+                    Ok(())
+                }
+                Err(problems) => {
+                    eprintln!("row\tcolumn\tvalue\treason");
+                    for p in &problems {
+                        eprintln!(
+                            "{}\t{}\t{}\t{}",
+                            p.row,
+                            p.column,
+                            p.value,
+                            reason_text(Lang::En, &p.reason)
+                        );
+                    }
+                    Err(AppError::BadInput(format!(
+                        "{} problem(s) in {}; nothing was written",
+                        problems.len(),
+                        file.display()
+                    )))
+                }
+            }
         }
         Command::Backup { file } => {
             let pool = db::connect(&config.database, 1)?;

@@ -20,7 +20,7 @@ pub async fn serve(config: Config, options: ServeOptions) -> Result<(), AppError
         let mut conn = pool.get()?;
         if crate::demo::is_empty(&mut conn)? {
             println!("Loading the demo organisation…");
-            crate::demo::load(&mut conn)?;
+            crate::demo::load(&mut conn, 1)?;
         }
     }
     let state = AppState::new(pool.clone(), config);

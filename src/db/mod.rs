@@ -17,6 +17,9 @@ pub enum DbConnection {
     Postgres(PgConnection),
 }
 
+/// The backend type of `DbConnection`, for boxed queries.
+pub type DbBackend = MultiBackend;
+
 pub type DbPool = Pool<ConnectionManager<DbConnection>>;
 pub type DbConn = PooledConnection<ConnectionManager<DbConnection>>;
 

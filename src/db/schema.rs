@@ -13,6 +13,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        supplier_id -> Nullable<Integer>,
     }
 }
 
@@ -69,7 +70,78 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    suppliers (id) {
+        id -> Integer,
+        code -> Text,
+        name -> Text,
+        name_local -> Text,
+        uscc -> Nullable<Text>,
+        country -> Text,
+        business_unit -> Text,
+        category -> Text,
+        tier -> Integer,
+        parent_id -> Nullable<Integer>,
+        production -> Bool,
+        status -> Text,
+        approved_on -> Nullable<Date>,
+        exited_on -> Nullable<Date>,
+        contact_name -> Text,
+        contact_email -> Text,
+        buyer_email -> Text,
+        csr_signed_on -> Nullable<Date>,
+        search_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> Integer,
+        owner_type -> Text,
+        owner_id -> Integer,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> Integer,
+        sha256 -> Text,
+        content -> Binary,
+        created_at -> Timestamp,
+        created_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    onboarding_reviews (id) {
+        id -> Integer,
+        supplier_id -> Integer,
+        decided_on -> Date,
+        decision -> Text,
+        evidence_type -> Nullable<Text>,
+        evidence_firm -> Text,
+        evidence_date -> Nullable<Date>,
+        evidence_attachment_id -> Nullable<Integer>,
+        csr_signed_on -> Nullable<Date>,
+        failed_red_lines -> Text,
+        note -> Text,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    review_red_lines (review_id, code) {
+        review_id -> Integer,
+        code -> Text,
+        assessment -> Text,
+        note -> Text,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(onboarding_reviews -> suppliers (supplier_id));
+diesel::joinable!(review_red_lines -> onboarding_reviews (review_id));
 diesel::joinable!(api_tokens -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -79,4 +151,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     audit_log,
     settings,
+    suppliers,
+    attachments,
+    onboarding_reviews,
+    review_red_lines,
 );

@@ -1,5 +1,7 @@
 pub mod country;
+pub mod file_kind;
 pub mod red_lines;
 pub mod role;
 pub mod supplier_status;
 pub mod uscc;
+pub mod values;

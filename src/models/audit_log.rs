@@ -88,3 +88,20 @@ pub fn for_entity(
         .select(AuditEntry::as_select())
         .load(conn)
 }
+
+/// The 409 for a record someone else saved first, naming who and when.
+pub fn stale(
+    conn: &mut DbConnection,
+    entity: &str,
+    entity_id: &str,
+) -> Result<crate::error::AppError, crate::error::AppError> {
+    let last = for_entity(conn, entity, entity_id, 1)?;
+    Ok(crate::error::AppError::Conflict(match last.first() {
+        Some(entry) => format!(
+            "{} changed this record at {} UTC; reload the page to see the current version",
+            entry.actor,
+            entry.at.format("%Y-%m-%d %H:%M")
+        ),
+        None => "this record was changed meanwhile; reload the page".into(),
+    }))
+}

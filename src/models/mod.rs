@@ -1,10 +1,13 @@
 //! Rows, inserts and queries, one file per table (or per closely-knit group).
 
 pub mod api_token;
+pub mod attachment;
 pub mod audit_log;
 pub mod login_failure;
+pub mod onboarding;
 pub mod session;
 pub mod setting;
+pub mod supplier;
 pub mod user;
 
 use chrono::{NaiveDateTime, Utc};

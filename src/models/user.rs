@@ -21,6 +21,8 @@ pub struct User {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    /// For role `supplier`: the one supplier this contact may see.
+    pub supplier_id: Option<i32>,
 }
 
 #[derive(Debug, Insertable)]
@@ -35,6 +37,7 @@ pub struct NewUser<'a> {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    pub supplier_id: Option<i32>,
 }
 
 /// What an audit-log entry records of a user (never the password hash).
@@ -45,6 +48,7 @@ pub struct UserSnapshot<'a> {
     pub role: &'a str,
     pub language: &'a str,
     pub active: bool,
+    pub supplier_id: Option<i32>,
 }
 
 impl User {
@@ -61,6 +65,7 @@ impl User {
             role: &self.role,
             language: &self.language,
             active: self.active,
+            supplier_id: self.supplier_id,
         }
     }
 
@@ -179,6 +184,9 @@ pub struct UserInput {
     /// Empty: a password is generated and shown once.
     #[serde(default)]
     pub password: String,
+    /// For role `supplier`: the code of the supplier this contact works for.
+    #[serde(default)]
+    pub supplier_code: String,
 }
 
 impl UserInput {
@@ -202,6 +210,16 @@ impl UserInput {
         }
         if !self.language.trim().is_empty() && crate::i18n::Lang::parse(&self.language).is_none() {
             problems.insert("language".into(), "field.language".into());
+        }
+        let scoped = Role::parse(&self.role) == Some(Role::Supplier);
+        match (scoped, self.supplier_code.trim().is_empty()) {
+            (true, true) => {
+                problems.insert("supplier_code".into(), "field.supplier_required".into());
+            }
+            (false, false) => {
+                problems.insert("supplier_code".into(), "field.supplier_only".into());
+            }
+            _ => {}
         }
         if !self.password.is_empty() {
             if let Some(reason) = crate::auth::password::weakness(&self.password) {
@@ -232,6 +250,15 @@ pub fn create_user(
     if problems.is_empty() && User::by_email(conn, &email)?.is_some() {
         problems.insert("email".into(), "field.email_taken".into());
     }
+    let mut supplier_id = None;
+    if problems.is_empty() && !input.supplier_code.trim().is_empty() {
+        match crate::models::supplier::Supplier::by_code(conn, &input.supplier_code)? {
+            Some(s) => supplier_id = Some(s.id),
+            None => {
+                problems.insert("supplier_code".into(), "field.unknown_supplier".into());
+            }
+        }
+    }
     if !problems.is_empty() {
         return Ok(Err(problems));
     }
@@ -258,6 +285,7 @@ pub fn create_user(
                 created_at: at,
                 updated_at: at,
                 version: 1,
+                supplier_id,
             },
         )?;
         crate::models::audit_log::record::<(), _>(

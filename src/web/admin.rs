@@ -66,7 +66,7 @@ struct NewUserPage {
 
 impl NewUserPage {
     fn problem(&self, field: &str) -> Option<&'static str> {
-        self.problems.get(field).map(|key| self.chrome.t(key))
+        self.chrome.problem(&self.problems, field)
     }
 
     fn roles(&self) -> Vec<(&'static str, &'static str)> {
@@ -206,7 +206,7 @@ pub async fn set_active(
         .transaction(move |conn| {
             let before = User::find(conn, id)?.ok_or(AppError::NotFound)?;
             if !User::set_active(conn, id, form.version, form.active)? {
-                return Err(stale(conn, "user", id)?);
+                return Err(audit_log::stale(conn, "user", &id.to_string())?);
             }
             if !form.active {
                 Session::end_all_for_user(conn, id)?;
@@ -229,19 +229,6 @@ pub async fn set_active(
         })
         .await?;
     Ok(super::session::redirect(&format!("/admin/users/{id}")))
-}
-
-/// The 409 for a record someone else saved first, naming who and when.
-pub fn stale(conn: &mut crate::db::DbConnection, entity: &str, id: i32) -> AppResult<AppError> {
-    let last = audit_log::for_entity(conn, entity, &id.to_string(), 1)?;
-    Ok(AppError::Conflict(match last.first() {
-        Some(entry) => format!(
-            "{} changed this record at {} UTC; reload the page to see the current version",
-            entry.actor,
-            entry.at.format("%Y-%m-%d %H:%M")
-        ),
-        None => "this record was changed meanwhile; reload the page".into(),
-    }))
 }
 
 pub async fn reset_password(
@@ -295,7 +282,7 @@ struct SettingsPage {
 
 impl SettingsPage {
     fn problem(&self, field: &str) -> Option<&'static str> {
-        self.problems.get(field).map(|key| self.chrome.t(key))
+        self.chrome.problem(&self.problems, field)
     }
 }
 

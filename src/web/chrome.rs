@@ -64,7 +64,7 @@ const NAV: &[(&str, &str, &[Role], bool)] = {
             false,
         ),
         ("reports", "/reports", &[Admin, Procurement, Viewer], false),
-        ("import", "/import", &[Admin, Procurement], false),
+        ("import", "/import", &[Admin, Procurement], true),
         ("users", "/admin/users", &[Admin], true),
         ("settings", "/admin/settings", &[Admin], true),
     ]
@@ -104,6 +104,15 @@ impl Chrome {
 
     pub fn t(&self, key: &str) -> &'static str {
         self.lang.t(key)
+    }
+
+    /// The translated problem of a form field, if it has one.
+    pub fn problem(
+        &self,
+        problems: &crate::error::FieldErrors,
+        field: &str,
+    ) -> Option<&'static str> {
+        problems.get(field).map(|key| self.t(key))
     }
 
     pub fn html_lang(&self) -> &'static str {

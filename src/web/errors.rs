@@ -85,7 +85,17 @@ fn json_error(status: StatusCode, info: &ErrorInfo) -> HttpResponse {
     });
     let mut body = json!({ "error": { "code": info.code, "message": message } });
     if let Some(fields) = &info.fields {
-        body["error"]["fields"] = json!(fields);
+        // Field problems are i18n keys; the API speaks English.
+        let readable: std::collections::BTreeMap<&str, String> = fields
+            .iter()
+            .map(|(field, reason)| {
+                (
+                    field.as_str(),
+                    crate::import::reason_text(crate::i18n::Lang::En, reason),
+                )
+            })
+            .collect();
+        body["error"]["fields"] = json!(readable);
     }
     HttpResponse::build(status).json(body)
 }

@@ -7,10 +7,13 @@ pub mod chrome;
 pub mod errors;
 pub mod health;
 pub mod home;
+pub mod import;
 pub mod pagination;
 pub mod routes;
 pub mod security;
 pub mod session;
+pub mod suppliers;
+pub mod upload;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};

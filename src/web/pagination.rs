@@ -8,8 +8,32 @@ pub const MAX_PER_PAGE: i64 = 500;
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ListQuery {
     pub q: Option<String>,
+    #[serde(default, deserialize_with = "optional_number")]
     pub page: Option<i64>,
+    #[serde(default, deserialize_with = "optional_number")]
     pub per_page: Option<i64>,
+}
+
+/// Query strings carry numbers as text, and lists embed `ListQuery` with
+/// `#[serde(flatten)]`, which hands every value over as a string: accept
+/// both, and treat an empty value as absent.
+fn optional_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Number(i64),
+        Text(String),
+    }
+    match Option::<Raw>::deserialize(d)? {
+        None => Ok(None),
+        Some(Raw::Number(n)) => Ok(Some(n)),
+        Some(Raw::Text(t)) if t.trim().is_empty() => Ok(None),
+        Some(Raw::Text(t)) => t
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| serde::de::Error::custom(format!("{t:?} is not a whole number"))),
+    }
 }
 
 impl ListQuery {
@@ -53,14 +77,20 @@ pub struct Pager {
 
 impl Pager {
     pub fn new(query: &ListQuery, path: &str, total: i64) -> Pager {
+        Pager::for_links(query, total, |page| query.link(path, page))
+    }
+
+    /// For lists with more parameters than `ListQuery` knows: `link` builds
+    /// the address of a page.
+    pub fn for_links(query: &ListQuery, total: i64, link: impl Fn(i64) -> String) -> Pager {
         let per_page = query.per_page();
         let pages = ((total + per_page - 1) / per_page).max(1);
         let page = query.page();
         Pager {
             page,
             pages,
-            prev_link: query.link(path, page - 1),
-            next_link: query.link(path, page + 1),
+            prev_link: link(page - 1),
+            next_link: link(page + 1),
         }
     }
 

@@ -2,7 +2,7 @@
 
 use actix_web::web;
 
-use super::{admin, api, assets, health, home, session};
+use super::{admin, api, assets, health, home, import, session, suppliers};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
@@ -13,6 +13,38 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/logout", web::post().to(session::logout))
         .route("/lang", web::post().to(session::switch_language))
         .route("/", web::get().to(home::home))
+        .route("/suppliers", web::get().to(suppliers::list))
+        .route("/suppliers", web::post().to(suppliers::create))
+        .route("/suppliers/new", web::get().to(suppliers::new_form))
+        .route(
+            "/suppliers/export.{format}",
+            web::get().to(suppliers::export),
+        )
+        .route("/suppliers/{code}", web::get().to(suppliers::detail))
+        .route("/suppliers/{code}", web::post().to(suppliers::update))
+        .route(
+            "/suppliers/{code}/edit",
+            web::get().to(suppliers::edit_form),
+        )
+        .route(
+            "/suppliers/{code}/status",
+            web::post().to(suppliers::change_status),
+        )
+        .route(
+            "/suppliers/{code}/reviews/new",
+            web::get().to(suppliers::review_form),
+        )
+        .route(
+            "/suppliers/{code}/reviews",
+            web::post().to(suppliers::create_review),
+        )
+        .route(
+            "/attachments/{id}",
+            web::get().to(suppliers::download_attachment),
+        )
+        .route("/import", web::get().to(import::page))
+        .route("/import", web::post().to(import::check))
+        .route("/import/confirm", web::post().to(import::confirm))
         .route("/admin/users", web::get().to(admin::users))
         .route("/admin/users", web::post().to(admin::create_user_form))
         .route("/admin/users/new", web::get().to(admin::new_user))
@@ -30,6 +62,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             web::scope("/api/v1")
                 .route("/me", web::get().to(api::me))
+                .route("/suppliers", web::get().to(api::suppliers))
+                .route("/suppliers", web::post().to(api::create_supplier_json))
+                .route("/suppliers/{code}", web::get().to(api::supplier))
+                .route(
+                    "/suppliers/{code}",
+                    web::put().to(api::update_supplier_json),
+                )
+                .route(
+                    "/onboarding-reviews",
+                    web::get().to(api::onboarding_reviews),
+                )
+                .route("/onboarding-reviews", web::post().to(api::create_review))
                 .default_service(web::to(api::not_found)),
         );
     for (path, _) in home::SOON {

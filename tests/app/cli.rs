@@ -134,12 +134,24 @@ fn backup_writes_an_openable_copy_on_sqlite_and_points_postgres_to_pg_dump() {
                     "{}",
                     String::from_utf8_lossy(&out.stderr)
                 );
-                let copy = Command::new("sqlite3")
-                    .arg(&target)
-                    .arg("SELECT COUNT(*) FROM users; PRAGMA integrity_check;")
-                    .output()
-                    .expect("sqlite3 is installed");
-                assert_eq!(String::from_utf8_lossy(&copy.stdout), "4\nok\n");
+                let count = |file: &str| {
+                    let out = Command::new("sqlite3")
+                        .arg(file)
+                        .arg("SELECT (SELECT COUNT(*) FROM users) || '/' || (SELECT COUNT(*) FROM suppliers); PRAGMA integrity_check;")
+                        .output()
+                        .expect("sqlite3 is installed");
+                    String::from_utf8_lossy(&out.stdout).into_owned()
+                };
+                let copied = count(target.to_str().unwrap());
+                assert_eq!(
+                    copied,
+                    count(&db.url()),
+                    "the copy holds what the database holds"
+                );
+                assert!(
+                    copied.ends_with("/1373\nok\n"),
+                    "demo data in the copy: {copied}"
+                );
                 // Never overwrite an existing file.
                 assert_eq!(
                     run(&db, &["backup", target.to_str().unwrap()], None)

@@ -12,7 +12,10 @@ use std::rc::Rc;
 
 use supplier_esg::config::Config;
 use supplier_esg::db::{self, DatabaseLocation, DbConn, DbPool};
+use supplier_esg::domain::supplier_status::SupplierStatus;
+use supplier_esg::domain::uscc;
 use supplier_esg::models::audit_log::Actor;
+use supplier_esg::models::supplier::{self, Supplier, SupplierInput};
 use supplier_esg::models::user::{create_user, User, UserInput};
 use supplier_esg::web::{build_app, AppState};
 
@@ -50,7 +53,29 @@ impl Drop for TestDb {
     }
 }
 
-fn unique_name() -> String {
+/// A valid supplier: a unique code and a USCC whose check digit is computed.
+pub fn supplier_input(code: &str) -> SupplierInput {
+    let digits: String = supplier_esg::auth::tokens::hash_token(code)
+        .chars()
+        .filter(char::is_ascii_digit)
+        .chain(std::iter::repeat('7'))
+        .take(9)
+        .collect();
+    SupplierInput {
+        code: code.into(),
+        name: format!("{code} Precision Electronics Co., Ltd."),
+        name_local: format!("{code}精密电子有限公司"),
+        uscc: uscc::complete(&format!("91440300{digits}")).unwrap(),
+        country: "CN".into(),
+        business_unit: "phones".into(),
+        category: "display".into(),
+        contact_email: "contact@example.cn".into(),
+        buyer_email: "buyer@example.com".into(),
+        ..SupplierInput::default()
+    }
+}
+
+pub fn unique_name() -> String {
     supplier_esg::auth::tokens::random_token()[..16].to_owned()
 }
 
@@ -180,17 +205,52 @@ impl TestApp {
     }
 
     pub fn add_user(&self, email: &str, role: &str) -> User {
+        // A supplier contact belongs to a supplier: give them one of their own.
+        let supplier_code = if role == "supplier" {
+            let code = format!("SC{}", &unique_name()[..8]);
+            self.add_supplier(&code, "CN");
+            code
+        } else {
+            String::new()
+        };
         let input = UserInput {
             email: email.into(),
             name: format!("Test {role}"),
             role: role.into(),
             language: "en".into(),
             password: PASSWORD.into(),
+            supplier_code,
         };
         create_user(&mut self.conn(), &Actor::system("test"), &input)
             .unwrap()
             .unwrap()
             .user
+    }
+
+    /// A supplier with valid, unique details; `country` CN gets a USCC.
+    pub fn add_supplier(&self, code: &str, country: &str) -> Supplier {
+        self.add_supplier_with(code, |input| input.country = country.into())
+    }
+
+    pub fn add_supplier_with(
+        &self,
+        code: &str,
+        change: impl FnOnce(&mut SupplierInput),
+    ) -> Supplier {
+        let mut input = supplier_input(code);
+        change(&mut input);
+        if input.country != "CN" {
+            input.uscc.clear();
+        }
+        let fields = input
+            .check(chrono::NaiveDate::MAX, &SupplierStatus::ALL)
+            .unwrap_or_else(|p| panic!("fixture supplier {code} invalid: {p:?}"));
+        let mut conn = self.conn();
+        let parent = fields
+            .parent_code
+            .as_ref()
+            .map(|p| Supplier::by_code(&mut conn, p).unwrap().unwrap().id);
+        supplier::insert(&mut conn, &Actor::system("test"), &fields, parent, "create").unwrap()
     }
 
     pub fn client(&self) -> Client {

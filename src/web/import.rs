@@ -1,0 +1,191 @@
+//! The upload page for DESIGN §5 imports: check the file (dry run), see the
+//! report or the counts, then confirm — all or nothing.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::chrome::Chrome;
+use super::{upload, AppState, RenderHtml};
+use crate::auth::{Authorized, CsrfForm, Staff};
+use crate::domain::file_kind::FileKind;
+use crate::error::{AppError, AppResult};
+use crate::import::table::Problem;
+use crate::import::{reason_text, ImportKind, Outcome};
+use crate::models::{attachment, now};
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    chrome: Chrome,
+    kind: &'static str,
+    file_name: String,
+    problems: Vec<Problem>,
+    outcome: Option<Outcome>,
+    /// Set after a successful check: the stored upload to confirm.
+    pending: Option<i32>,
+    done: bool,
+}
+
+impl ImportPage {
+    fn kinds(&self) -> Vec<(&'static str, &'static str)> {
+        ImportKind::ALL
+            .iter()
+            .map(|k| {
+                (
+                    k.as_str(),
+                    self.chrome.t(&format!("import.kind.{}", k.as_str())),
+                )
+            })
+            .collect()
+    }
+
+    fn columns(&self) -> Vec<(&'static str, &'static str, bool)> {
+        ImportKind::parse(self.kind)
+            .map(|k| {
+                k.columns()
+                    .iter()
+                    .map(|c| (c.key, c.label_zh, c.required))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn reason(&self, problem: &Problem) -> String {
+        reason_text(self.chrome.lang, &problem.reason)
+    }
+
+    fn blank(chrome: Chrome, kind: &'static str) -> Self {
+        ImportPage {
+            chrome,
+            kind,
+            file_name: String::new(),
+            problems: Vec::new(),
+            outcome: None,
+            pending: None,
+            done: false,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct KindQuery {
+    kind: Option<String>,
+}
+
+pub async fn page(
+    req: HttpRequest,
+    user: Authorized<Staff>,
+    query: web::Query<KindQuery>,
+) -> AppResult<HttpResponse> {
+    let kind = query
+        .kind
+        .as_deref()
+        .and_then(ImportKind::parse)
+        .unwrap_or(ImportKind::Suppliers);
+    ImportPage::blank(Chrome::new(&req, Some(&user), "import"), kind.as_str()).page()
+}
+
+fn parse_kind(value: &str) -> AppResult<ImportKind> {
+    ImportKind::parse(value)
+        .ok_or_else(|| AppError::BadInput(format!("unknown import kind {value:?}")))
+}
+
+/// Step 1: check the uploaded file without writing; keep it for step 2.
+pub async fn check(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: Authorized<Staff>,
+    payload: web::Payload,
+) -> AppResult<HttpResponse> {
+    let submitted = upload::read(&req, &state, payload, &[FileKind::Text, FileKind::Zip]).await?;
+    let kind = parse_kind(submitted.field("kind"))?;
+    let file = submitted
+        .files
+        .get("file")
+        .cloned()
+        .ok_or_else(|| AppError::BadInput("choose a CSV or XLSX file to import".into()))?;
+    let actor = user.actor();
+    let user_id = user.user.id;
+    let upload = file.clone();
+    let (result, pending) = state
+        .transaction(move |conn| {
+            let result = kind.run(conn, &actor, &upload.bytes, true, now().date())?;
+            let pending = match &result {
+                Ok(_) => Some(attachment::store(
+                    conn,
+                    "import_upload",
+                    0,
+                    &upload,
+                    Some(user_id),
+                )?),
+                Err(_) => None,
+            };
+            Ok((result, pending))
+        })
+        .await?;
+    let mut page = ImportPage::blank(Chrome::new(&req, Some(&user), "import"), kind.as_str());
+    page.file_name = file.file_name;
+    page.pending = pending;
+    let status = match result {
+        Ok(outcome) => {
+            page.outcome = Some(outcome);
+            actix_web::http::StatusCode::OK
+        }
+        Err(problems) => {
+            page.problems = problems;
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+        }
+    };
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(page.render_html()?))
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    kind: String,
+    upload: i32,
+}
+
+/// Step 2: import the checked file. It is checked again inside the write
+/// transaction, since the data may have changed in between.
+pub async fn confirm(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: Authorized<Staff>,
+    form: CsrfForm<ConfirmForm>,
+) -> AppResult<HttpResponse> {
+    let form = form.0;
+    let kind = parse_kind(&form.kind)?;
+    let actor = user.actor();
+    let user_id = user.user.id;
+    let upload_id = form.upload;
+    let (file_name, result) = state
+        .transaction(move |conn| {
+            let (info, bytes) =
+                attachment::pending_import(conn, upload_id, user_id)?.ok_or(AppError::NotFound)?;
+            let result = kind.run(conn, &actor, &bytes, false, now().date())?;
+            if result.is_ok() {
+                attachment::delete(conn, upload_id)?;
+            }
+            Ok((info.file_name, result))
+        })
+        .await?;
+    let mut page = ImportPage::blank(Chrome::new(&req, Some(&user), "import"), kind.as_str());
+    page.file_name = file_name;
+    let status = match result {
+        Ok(outcome) => {
+            page.outcome = Some(outcome);
+            page.done = true;
+            actix_web::http::StatusCode::OK
+        }
+        Err(problems) => {
+            page.problems = problems;
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+        }
+    };
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(page.render_html()?))
+}
