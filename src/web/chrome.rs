@@ -27,53 +27,63 @@ pub struct NavLink {
     pub soon: bool,
 }
 
-/// (section/i18n key, path, roles that see it, built yet)
-const NAV: &[(&str, &str, &[Role], bool)] = {
+/// One entry of the main navigation.
+struct NavEntry {
+    /// Section name and i18n key (`nav.<key>`).
+    key: &'static str,
+    href: &'static str,
+    /// The roles that see it.
+    roles: &'static [Role],
+    /// False for areas a coming release fills in.
+    built: bool,
+}
+
+const fn entry(
+    key: &'static str,
+    href: &'static str,
+    roles: &'static [Role],
+    built: bool,
+) -> NavEntry {
+    NavEntry {
+        key,
+        href,
+        roles,
+        built,
+    }
+}
+
+const NAV: &[NavEntry] = {
     use Role::*;
+    const READERS: &[Role] = &[Admin, Procurement, Viewer];
     &[
-        ("home", "/", &Role::ALL, true),
-        (
-            "suppliers",
-            "/suppliers",
-            &[Admin, Procurement, Viewer],
-            false,
-        ),
-        ("risk", "/risk", &[Admin, Procurement, Viewer], false),
-        (
+        entry("home", "/", &Role::ALL, true),
+        entry("suppliers", "/suppliers", READERS, true),
+        entry("risk", "/risk", READERS, false),
+        entry(
             "audits",
             "/audits",
             &[Admin, Procurement, Viewer, Auditor],
             false,
         ),
-        (
-            "actions",
-            "/corrective-actions",
-            &[Admin, Procurement, Viewer, Auditor, Supplier],
-            false,
-        ),
-        (
-            "smelters",
-            "/smelters",
-            &[Admin, Procurement, Viewer],
-            false,
-        ),
-        (
+        entry("actions", "/corrective-actions", &Role::ALL, false),
+        entry("smelters", "/smelters", READERS, false),
+        entry(
             "esg",
             "/esg",
             &[Admin, Procurement, Viewer, Supplier],
             false,
         ),
-        ("reports", "/reports", &[Admin, Procurement, Viewer], false),
-        ("import", "/import", &[Admin, Procurement], true),
-        ("users", "/admin/users", &[Admin], true),
-        ("settings", "/admin/settings", &[Admin], true),
+        entry("reports", "/reports", READERS, false),
+        entry("import", "/import", &[Admin, Procurement], true),
+        entry("users", "/admin/users", &[Admin], true),
+        entry("settings", "/admin/settings", &[Admin], true),
     ]
 };
 
 /// Whether `role` may open the navigation entry at `path`.
 pub fn nav_allows(role: Role, path: &str) -> bool {
     NAV.iter()
-        .any(|(_, href, roles, _)| *href == path && roles.contains(&role))
+        .any(|e| e.href == path && e.roles.contains(&role))
 }
 
 impl Chrome {
@@ -132,12 +142,12 @@ impl Chrome {
         };
         let role = user.role();
         NAV.iter()
-            .filter(|(_, _, roles, _)| roles.contains(&role))
-            .map(|(key, href, _, built)| NavLink {
-                key,
-                href,
-                active: *key == self.section,
-                soon: !built,
+            .filter(|e| e.roles.contains(&role))
+            .map(|e| NavLink {
+                key: e.key,
+                href: e.href,
+                active: e.key == self.section,
+                soon: !e.built,
             })
             .collect()
     }

@@ -3,8 +3,11 @@
 //! PostgreSQL, each in a fresh database.
 
 mod admin;
+mod api;
 mod cli;
 mod health;
+mod imports;
 mod language;
 mod sessions;
+mod suppliers;
 mod support;

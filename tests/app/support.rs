@@ -200,6 +200,18 @@ impl TestApp {
         apps
     }
 
+    pub fn count(&self, table: &str) -> i64 {
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
+            .get_result::<Count>(&mut *self.conn())
+            .unwrap()
+            .n
+    }
+
     pub fn conn(&self) -> DbConn {
         self.pool.get().unwrap()
     }
@@ -388,6 +400,62 @@ impl Client {
         let mut all = vec![("csrf", token.as_str())];
         all.extend_from_slice(fields);
         self.post(action, &all).await
+    }
+
+    /// Posts a multipart form (fields and files) from our origin, with the
+    /// CSRF token learned from `page`.
+    pub async fn submit_multipart(
+        &mut self,
+        page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Reply {
+        let token = self
+            .get(page)
+            .await
+            .input_value("csrf")
+            .unwrap_or_else(|| panic!("no csrf token on {page}"));
+        let boundary = "----supplier-esg-test-boundary";
+        let mut body = Vec::new();
+        let mut all = vec![("csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        for (name, value) in all {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+            );
+        }
+        for (name, file_name, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        self.send(
+            test::TestRequest::post()
+                .uri(action)
+                .insert_header(("origin", ORIGIN))
+                .insert_header((
+                    "content-type",
+                    format!("multipart/form-data; boundary={boundary}"),
+                ))
+                .set_payload(body),
+        )
+        .await
+    }
+
+    pub async fn send_json(&mut self, method: &str, path: &str, body: serde_json::Value) -> Reply {
+        let req = match method {
+            "POST" => test::TestRequest::post(),
+            "PUT" => test::TestRequest::put(),
+            other => panic!("unsupported method {other}"),
+        };
+        self.send(req.uri(path).set_json(body)).await
     }
 
     pub async fn sign_in(&mut self, email: &str, password: &str) -> Reply {
