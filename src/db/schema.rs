@@ -139,7 +139,46 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    risk_assessments (id) {
+        id -> Integer,
+        supplier_id -> Integer,
+        assessed_on -> Date,
+        saq_score -> Nullable<Integer>,
+        score -> Integer,
+        computed_tier -> Text,
+        tier -> Text,
+        override_reason -> Text,
+        factors_json -> Text,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audits (id) {
+        id -> Integer,
+        audit_ref -> Text,
+        supplier_id -> Integer,
+        kind -> Text,
+        firm -> Text,
+        auditor_id -> Nullable<Integer>,
+        plan_year -> Nullable<Integer>,
+        plan_reason -> Text,
+        planned_on -> Nullable<Date>,
+        performed_on -> Nullable<Date>,
+        score -> Nullable<Integer>,
+        status -> Text,
+        report_attachment_id -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(risk_assessments -> suppliers (supplier_id));
+diesel::joinable!(audits -> suppliers (supplier_id));
 diesel::joinable!(onboarding_reviews -> suppliers (supplier_id));
 diesel::joinable!(review_red_lines -> onboarding_reviews (review_id));
 diesel::joinable!(api_tokens -> users (user_id));
@@ -155,4 +194,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     attachments,
     onboarding_reviews,
     review_red_lines,
+    risk_assessments,
+    audits,
 );

@@ -1,6 +1,10 @@
+pub mod audit;
 pub mod country;
 pub mod file_kind;
+pub mod grade;
+pub mod plan;
 pub mod red_lines;
+pub mod risk;
 pub mod role;
 pub mod supplier_status;
 pub mod uscc;

@@ -16,12 +16,6 @@ pub fn get(conn: &mut DbConnection, key: &str) -> QueryResult<Option<String>> {
         .optional()
 }
 
-pub fn get_i64(conn: &mut DbConnection, key: &str, default: i64) -> QueryResult<i64> {
-    Ok(get(conn, key)?
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(default))
-}
-
 /// Writes a setting and its audit-log entry; call inside a transaction.
 pub fn set(conn: &mut DbConnection, actor: &Actor, key: &str, value: &str) -> QueryResult<()> {
     let before = get(conn, key)?;
@@ -54,4 +48,112 @@ pub fn set(conn: &mut DbConnection, actor: &Actor, key: &str, value: &str) -> Qu
         before.as_ref(),
         Some(&value),
     )
+}
+
+/// A whole-number setting of the admin page, with its default and bounds.
+pub struct NumberSetting {
+    pub key: &'static str,
+    pub default: i64,
+    pub min: i64,
+    pub max: i64,
+}
+
+const fn number(key: &'static str, default: i64, min: i64, max: i64) -> NumberSetting {
+    NumberSetting {
+        key,
+        default,
+        min,
+        max,
+    }
+}
+
+/// Every numeric setting, in the order the settings page shows them. The
+/// i18n key of each label is `settings.<key>`.
+pub const NUMBER_SETTINGS: &[NumberSetting] = &[
+    number("upload_limit_mb", 20, 1, 200),
+    number("grade_excellent_from", 85, 1, 100),
+    number("grade_medium_from", 70, 1, 100),
+    number("risk_high_from", 60, 1, 100),
+    number("risk_medium_from", 40, 1, 100),
+    number("risk_weight_saq", 30, 0, 100),
+    number("risk_weight_country", 15, 0, 100),
+    number("risk_weight_category", 15, 0, 100),
+    number("risk_weight_audit", 25, 0, 100),
+    number("risk_weight_findings", 15, 0, 100),
+];
+
+/// Comma-separated list settings: (key, default).
+pub const LIST_SETTINGS: &[(&str, &str)] = &[
+    ("risk_high_countries", "CN,VN,IN,ID,MY,TH,PH,MX"),
+    (
+        "risk_high_categories",
+        "battery,pcb,structural_parts,assembly,display",
+    ),
+];
+
+/// All settings with their current values (defaults where unset), read in
+/// one query.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    values: std::collections::HashMap<String, String>,
+}
+
+impl Settings {
+    pub fn load(conn: &mut DbConnection) -> QueryResult<Settings> {
+        let values = settings::table
+            .select((settings::key, settings::value))
+            .load::<(String, String)>(conn)?
+            .into_iter()
+            .collect();
+        Ok(Settings { values })
+    }
+
+    pub fn number(&self, key: &str) -> i64 {
+        let spec = NUMBER_SETTINGS.iter().find(|s| s.key == key);
+        self.values
+            .get(key)
+            .and_then(|v| v.trim().parse().ok())
+            .or(spec.map(|s| s.default))
+            .unwrap_or_default()
+    }
+
+    pub fn text(&self, key: &str) -> String {
+        self.values.get(key).cloned().unwrap_or_else(|| {
+            LIST_SETTINGS
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, d)| (*d).to_owned())
+                .unwrap_or_default()
+        })
+    }
+
+    pub fn list(&self, key: &str) -> Vec<String> {
+        self.text(key)
+            .split(',')
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+            .collect()
+    }
+
+    pub fn grades(&self) -> crate::domain::grade::GradeThresholds {
+        crate::domain::grade::GradeThresholds {
+            excellent: self.number("grade_excellent_from") as i32,
+            medium: self.number("grade_medium_from") as i32,
+        }
+    }
+
+    pub fn risk_model(&self) -> crate::domain::risk::RiskModel {
+        let n = |k| self.number(k) as i32;
+        crate::domain::risk::RiskModel {
+            weight_saq: n("risk_weight_saq"),
+            weight_country: n("risk_weight_country"),
+            weight_category: n("risk_weight_category"),
+            weight_audit: n("risk_weight_audit"),
+            weight_findings: n("risk_weight_findings"),
+            high_from: n("risk_high_from"),
+            medium_from: n("risk_medium_from"),
+            high_risk_countries: self.list("risk_high_countries"),
+            high_risk_categories: self.list("risk_high_categories"),
+        }
+    }
 }

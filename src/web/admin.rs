@@ -13,11 +13,9 @@ use crate::domain::role::Role;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::audit_log::{self, AuditEntry};
 use crate::models::session::Session;
+use crate::models::setting::{self, Settings, LIST_SETTINGS, NUMBER_SETTINGS};
 use crate::models::user::{create_user, User, UserInput};
-use crate::models::{setting, Paged};
-
-pub const UPLOAD_LIMIT_KEY: &str = "upload_limit_mb";
-pub const UPLOAD_LIMIT_DEFAULT_MB: i64 = 20;
+use crate::models::Paged;
 
 #[derive(Template)]
 #[template(path = "admin/users.html")]
@@ -275,7 +273,8 @@ pub async fn reset_password(
 #[template(path = "admin/settings.html")]
 struct SettingsPage {
     chrome: Chrome,
-    upload_limit_mb: String,
+    /// (key, value as shown) of every setting.
+    values: Vec<(&'static str, String)>,
     problems: FieldErrors,
     saved: bool,
 }
@@ -284,6 +283,31 @@ impl SettingsPage {
     fn problem(&self, field: &str) -> Option<&'static str> {
         self.chrome.problem(&self.problems, field)
     }
+
+    fn label(&self, key: &str) -> &'static str {
+        self.chrome.t(&format!("settings.{key}"))
+    }
+
+    fn numbers(&self) -> Vec<(&'static str, &str, i64, i64)> {
+        NUMBER_SETTINGS
+            .iter()
+            .map(|spec| (spec.key, self.value(spec.key), spec.min, spec.max))
+            .collect()
+    }
+
+    fn lists(&self) -> Vec<(&'static str, &str)> {
+        LIST_SETTINGS
+            .iter()
+            .map(|(key, _)| (*key, self.value(key)))
+            .collect()
+    }
+
+    fn value(&self, key: &str) -> &str {
+        self.values
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or("", |(_, v)| v.as_str())
+    }
 }
 
 pub async fn settings(
@@ -291,62 +315,125 @@ pub async fn settings(
     state: web::Data<AppState>,
     admin: Authorized<AdminOnly>,
 ) -> AppResult<HttpResponse> {
-    let limit = state
-        .db(|conn| {
-            Ok(setting::get_i64(
-                conn,
-                UPLOAD_LIMIT_KEY,
-                UPLOAD_LIMIT_DEFAULT_MB,
-            )?)
-        })
-        .await?;
+    let current = state.db(|conn| Ok(Settings::load(conn)?)).await?;
+    let values = NUMBER_SETTINGS
+        .iter()
+        .map(|spec| (spec.key, current.number(spec.key).to_string()))
+        .chain(
+            LIST_SETTINGS
+                .iter()
+                .map(|(key, _)| (*key, current.text(key))),
+        )
+        .collect();
     SettingsPage {
         chrome: Chrome::new(&req, Some(&admin), "settings"),
-        upload_limit_mb: limit.to_string(),
+        values,
         problems: FieldErrors::new(),
         saved: req.query_string().contains("saved=1"),
     }
     .page()
 }
 
-#[derive(Deserialize)]
-pub struct SettingsForm {
-    upload_limit_mb: String,
+/// Checks a submitted settings form: every number within its bounds, the
+/// grade and tier cut-offs in order. Returns the values to store.
+fn check_settings(
+    form: &std::collections::HashMap<String, String>,
+) -> Result<Vec<(&'static str, String)>, FieldErrors> {
+    let mut problems = FieldErrors::new();
+    let mut values = Vec::new();
+    let mut numbers = std::collections::HashMap::new();
+    for spec in NUMBER_SETTINGS {
+        let raw = form.get(spec.key).map_or("", |v| v.trim());
+        match raw.parse::<i64>() {
+            Ok(n) if (spec.min..=spec.max).contains(&n) => {
+                numbers.insert(spec.key, n);
+                values.push((spec.key, n.to_string()));
+            }
+            Ok(_) => {
+                problems.insert(spec.key.into(), "field.range".into());
+            }
+            Err(_) => {
+                problems.insert(spec.key.into(), "field.number".into());
+            }
+        }
+    }
+    for (higher, lower) in [
+        ("grade_excellent_from", "grade_medium_from"),
+        ("risk_high_from", "risk_medium_from"),
+    ] {
+        if let (Some(h), Some(l)) = (numbers.get(higher), numbers.get(lower)) {
+            if h <= l {
+                problems.insert(higher.into(), "settings.order".into());
+            }
+        }
+    }
+    for (key, _) in LIST_SETTINGS {
+        let raw = form.get(*key).map_or("", |v| v.trim());
+        let items: Vec<String> = raw
+            .split(',')
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+            .collect();
+        if raw.chars().count() > 1000
+            || items
+                .iter()
+                .any(|v| v.len() > 40 || v.contains(char::is_whitespace))
+        {
+            problems.insert((*key).into(), "field.too_long".into());
+        }
+        values.push((key, items.join(",")));
+    }
+    if problems.is_empty() {
+        Ok(values)
+    } else {
+        Err(problems)
+    }
 }
 
 pub async fn save_settings(
     req: HttpRequest,
     state: web::Data<AppState>,
     admin: Authorized<AdminOnly>,
-    form: CsrfForm<SettingsForm>,
+    form: CsrfForm<std::collections::HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
-    let raw = form.0.upload_limit_mb.trim().to_owned();
-    let mut problems = FieldErrors::new();
-    match raw.parse::<i64>() {
-        Ok(mb) if (1..=200).contains(&mb) => {
+    match check_settings(&form.0) {
+        Ok(values) => {
             let actor = admin.actor();
             state
                 .transaction(move |conn| {
-                    Ok(setting::set(
-                        conn,
-                        &actor,
-                        UPLOAD_LIMIT_KEY,
-                        &mb.to_string(),
-                    )?)
+                    let current = Settings::load(conn)?;
+                    for (key, value) in values {
+                        let unchanged = NUMBER_SETTINGS
+                            .iter()
+                            .any(|s| s.key == key && current.number(key).to_string() == value)
+                            || LIST_SETTINGS
+                                .iter()
+                                .any(|(k, _)| *k == key && current.text(key) == value);
+                        if !unchanged {
+                            setting::set(conn, &actor, key, &value)?;
+                        }
+                    }
+                    Ok(())
                 })
                 .await?;
-            return Ok(super::session::redirect("/admin/settings?saved=1"));
+            Ok(super::session::redirect("/admin/settings?saved=1"))
         }
-        Ok(_) => problems.insert("upload_limit_mb".into(), "field.range".into()),
-        Err(_) => problems.insert("upload_limit_mb".into(), "field.number".into()),
-    };
-    let page = SettingsPage {
-        chrome: Chrome::new(&req, Some(&admin), "settings"),
-        upload_limit_mb: raw,
-        problems,
-        saved: false,
-    };
-    Ok(HttpResponse::UnprocessableEntity()
-        .content_type("text/html; charset=utf-8")
-        .body(page.render_html()?))
+        Err(problems) => {
+            let values = NUMBER_SETTINGS
+                .iter()
+                .map(|s| s.key)
+                .chain(LIST_SETTINGS.iter().map(|(k, _)| *k))
+                .map(|key| (key, form.0.get(key).cloned().unwrap_or_default()))
+                .collect();
+            let page = SettingsPage {
+                chrome: Chrome::new(&req, Some(&admin), "settings"),
+                values,
+                problems,
+                saved: false,
+            };
+            Ok(HttpResponse::UnprocessableEntity()
+                .content_type("text/html; charset=utf-8")
+                .body(page.render_html()?))
+        }
+    }
 }

@@ -13,7 +13,6 @@ use crate::domain::file_kind::{self, FileKind};
 use crate::error::{AppError, AppResult};
 use crate::models::attachment::Upload;
 use crate::models::setting;
-use crate::web::admin::{UPLOAD_LIMIT_DEFAULT_MB, UPLOAD_LIMIT_KEY};
 
 /// The text fields and files of a submitted multipart form.
 pub struct Submitted {
@@ -30,13 +29,7 @@ impl Submitted {
 /// The current upload limit in bytes.
 pub async fn limit_bytes(state: &AppState) -> AppResult<(u64, u64)> {
     let mb = state
-        .db(|conn| {
-            Ok(setting::get_i64(
-                conn,
-                UPLOAD_LIMIT_KEY,
-                UPLOAD_LIMIT_DEFAULT_MB,
-            )?)
-        })
+        .db(|conn| Ok(setting::Settings::load(conn)?.number("upload_limit_mb")))
         .await? as u64;
     Ok((mb, mb * 1024 * 1024))
 }

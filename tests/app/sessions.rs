@@ -125,30 +125,29 @@ async fn sessions_expire_when_idle_and_after_twelve_hours() {
 async fn forms_without_a_valid_token_or_from_another_site_are_refused() {
     for app in TestApp::each_backend().await {
         let mut admin = app.signed_in("admin").await;
-        let token = admin
-            .get("/admin/settings")
-            .await
-            .input_value("csrf")
-            .unwrap();
-
-        let missing = admin
-            .post("/admin/settings", &[("upload_limit_mb", "5")])
-            .await;
+        let form = admin.settings_form(&[("upload_limit_mb", "5")]).await;
+        let without = |name: &str| -> Vec<(&str, &str)> {
+            form.iter()
+                .filter(|(k, _)| k != name)
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect()
+        };
+        let missing = admin.post("/admin/settings", &without("csrf")).await;
         assert_eq!(missing.status, 403);
         assert!(missing.body.contains("The form has expired"));
-        let forged = admin
-            .post(
-                "/admin/settings",
-                &[("csrf", "0000"), ("upload_limit_mb", "5")],
-            )
-            .await;
-        assert_eq!(forged.status, 403);
+        let mut forged_fields = without("csrf");
+        forged_fields.push(("csrf", "0000"));
+        assert_eq!(
+            admin.post("/admin/settings", &forged_fields).await.status,
+            403
+        );
+        let all: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let foreign = admin
             .send(
                 actix_web::test::TestRequest::post()
                     .uri("/admin/settings")
                     .insert_header(("origin", "https://evil.example"))
-                    .set_form([("csrf", token.as_str()), ("upload_limit_mb", "5")]),
+                    .set_form(&all),
             )
             .await;
         assert_eq!(foreign.status, 403);
@@ -156,7 +155,7 @@ async fn forms_without_a_valid_token_or_from_another_site_are_refused() {
             .send(
                 actix_web::test::TestRequest::post()
                     .uri("/admin/settings")
-                    .set_form([("csrf", token.as_str()), ("upload_limit_mb", "5")]),
+                    .set_form(&all),
             )
             .await;
         assert_eq!(no_origin.status, 403);
@@ -167,12 +166,7 @@ async fn forms_without_a_valid_token_or_from_another_site_are_refused() {
             .body
             .contains("value=\"20\""));
 
-        let ok = admin
-            .post(
-                "/admin/settings",
-                &[("csrf", &token), ("upload_limit_mb", "5")],
-            )
-            .await;
+        let ok = admin.post("/admin/settings", &all).await;
         assert_eq!(ok.status, 303);
         assert!(admin
             .get("/admin/settings")

@@ -297,13 +297,9 @@ async fn oversize_uploads_are_refused_with_413() {
     let app = TestApp::start(TestDb::sqlite()).await;
     app.add_supplier("S300", "CN");
     let mut admin = app.signed_in("admin").await;
-    admin
-        .submit(
-            "/admin/settings",
-            "/admin/settings",
-            &[("upload_limit_mb", "1")],
-        )
-        .await;
+    let form = admin.settings_form(&[("upload_limit_mb", "1")]).await;
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(admin.post("/admin/settings", &fields).await.status, 303);
     let big = vec![b'%'; 1024 * 1024 + 10];
     let reply = admin
         .submit_multipart(

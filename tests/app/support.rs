@@ -458,6 +458,26 @@ impl Client {
         self.send(req.uri(path).set_json(body)).await
     }
 
+    /// The settings form as the page shows it, with `changes` applied.
+    pub async fn settings_form(&mut self, changes: &[(&str, &str)]) -> Vec<(String, String)> {
+        use supplier_esg::models::setting::{LIST_SETTINGS, NUMBER_SETTINGS};
+        let page = self.get("/admin/settings").await;
+        let keys = NUMBER_SETTINGS
+            .iter()
+            .map(|s| s.key)
+            .chain(LIST_SETTINGS.iter().map(|(k, _)| *k));
+        let mut fields: Vec<(String, String)> = keys
+            .map(|k| (k.to_owned(), page.input_value(k).unwrap_or_default()))
+            .collect();
+        fields.push(("csrf".into(), page.input_value("csrf").unwrap_or_default()));
+        for (key, value) in changes {
+            if let Some(field) = fields.iter_mut().find(|(k, _)| k == key) {
+                field.1 = (*value).to_owned();
+            }
+        }
+        fields
+    }
+
     pub async fn sign_in(&mut self, email: &str, password: &str) -> Reply {
         self.submit(
             "/login",
