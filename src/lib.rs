@@ -10,6 +10,7 @@ pub mod error;
 pub mod export;
 pub mod i18n;
 pub mod import;
+pub mod jobs;
 pub mod models;
 pub mod server;
 pub mod web;

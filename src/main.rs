@@ -10,6 +10,7 @@ use supplier_esg::config::Config;
 use supplier_esg::error::AppError;
 use supplier_esg::i18n::Lang;
 use supplier_esg::import::{reason_text, ImportKind};
+use supplier_esg::jobs::planner;
 use supplier_esg::models::audit_log::Actor;
 use supplier_esg::models::user::{create_user, User, UserInput};
 use supplier_esg::{db, demo, models, server};
@@ -55,6 +56,16 @@ enum Command {
     },
     /// Write a consistent copy of the database to FILE (SQLite).
     Backup { file: PathBuf },
+    /// Propose the year's audit plan and create the planned audits.
+    Plan {
+        #[arg(long)]
+        year: String,
+        #[arg(long)]
+        capacity: String,
+        /// Print the proposal without creating audits.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Import a DESIGN §5 file (CSV or XLSX): checked whole, all or nothing.
     Import {
         /// suppliers | onboarding
@@ -259,6 +270,57 @@ fn run(command: Command) -> Result<(), AppError> {
                     )))
                 }
             }
+        }
+        Command::Plan {
+            year,
+            capacity,
+            dry_run,
+        } => {
+            let today = chrono::Utc::now().date_naive();
+            let (year, capacity) = planner::plan_params(Some(&year), Some(&capacity), today)
+                .map_err(|p| {
+                    AppError::BadInput(
+                        p.iter()
+                            .map(|(field, key)| format!("{field}: {}", Lang::En.t(key)))
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    )
+                })?;
+            let pool = db::connect(&config.database, 1)?;
+            let mut conn = pool.get()?;
+            let started = std::time::Instant::now();
+            let (picks, in_scope) = planner::propose(&mut conn, year, capacity)?;
+            let proposed_in = started.elapsed();
+            println!("code\tbusiness_unit\twhy");
+            for (supplier, pick) in &picks {
+                println!(
+                    "{}\t{}\t{}",
+                    supplier.code,
+                    supplier.business_unit,
+                    planner::decode_reasons(Lang::En, &planner::encode_reasons(&pick.reasons))
+                );
+            }
+            println!(
+                "{} of {in_scope} suppliers in scope picked for {year} (proposed in {} ms)",
+                picks.len(),
+                proposed_in.as_millis()
+            );
+            if dry_run {
+                println!("dry run: no audit created");
+                return Ok(());
+            }
+            let chosen: Vec<_> = picks
+                .iter()
+                .map(|(s, p)| (s.clone(), planner::encode_reasons(&p.reasons)))
+                .collect();
+            let created = {
+                use diesel::Connection;
+                conn.transaction(|conn| {
+                    planner::confirm_plan(conn, &Actor::system("cli"), year, &chosen, "", None)
+                })?
+            };
+            println!("{created} planned audits created");
+            Ok(())
         }
         Command::Backup { file } => {
             let pool = db::connect(&config.database, 1)?;

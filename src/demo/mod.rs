@@ -2,11 +2,12 @@
 //! into an empty database. Everything is generated as records (suppliers,
 //! reviews…) the way real ones would look; no figure is stored.
 
+pub mod audits;
 pub mod names;
 pub mod suppliers;
 
 use chrono::NaiveDate;
-use diesel::Connection;
+use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::domain::supplier_status::SupplierStatus;
@@ -126,6 +127,16 @@ pub fn load(conn: &mut DbConnection, scale: u32) -> Result<(), AppError> {
         for (email, name) in suppliers::BUYERS.iter().skip(1).zip(OTHER_BUYERS) {
             add_user(conn, &actor, (email, name, "procurement", "zh-CN"), "")?;
         }
+        let all = crate::db::schema::suppliers::table
+            .select(Supplier::as_select())
+            .load::<Supplier>(conn)?;
+        audits::load(
+            conn,
+            &actor,
+            &all,
+            scale.max(1) as usize,
+            crate::models::now().date(),
+        )?;
         let first_phone = seeds
             .iter()
             .find(|s| s.business_unit == "phones" && s.status == "approved")

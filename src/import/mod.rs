@@ -2,7 +2,9 @@
 //! already keep elsewhere. Each kind reads its file with [`table`], checks it
 //! whole, and writes nothing unless every row is good.
 
+pub mod audits;
 pub mod onboarding;
+pub mod risk;
 pub mod suppliers;
 pub mod table;
 
@@ -28,15 +30,24 @@ pub struct Outcome {
 pub enum ImportKind {
     Suppliers,
     Onboarding,
+    Risk,
+    Audits,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 2] = [ImportKind::Suppliers, ImportKind::Onboarding];
+    pub const ALL: [ImportKind; 4] = [
+        ImportKind::Suppliers,
+        ImportKind::Onboarding,
+        ImportKind::Risk,
+        ImportKind::Audits,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             ImportKind::Suppliers => "suppliers",
             ImportKind::Onboarding => "onboarding",
+            ImportKind::Risk => "risk",
+            ImportKind::Audits => "audits",
         }
     }
 
@@ -50,6 +61,8 @@ impl ImportKind {
         match self {
             ImportKind::Suppliers => suppliers::COLUMNS,
             ImportKind::Onboarding => onboarding::COLUMNS,
+            ImportKind::Risk => risk::COLUMNS,
+            ImportKind::Audits => audits::COLUMNS,
         }
     }
 
@@ -68,6 +81,8 @@ impl ImportKind {
             let result = match self {
                 ImportKind::Suppliers => suppliers::run(conn, actor, bytes, dry_run, today)?,
                 ImportKind::Onboarding => onboarding::run(conn, actor, bytes, dry_run, today)?,
+                ImportKind::Risk => risk::run(conn, actor, bytes, dry_run, today)?,
+                ImportKind::Audits => audits::run(conn, actor, bytes, dry_run, today)?,
             };
             Ok(result)
         })

@@ -2,9 +2,12 @@
 
 pub mod api_token;
 pub mod attachment;
+pub mod audit;
 pub mod audit_log;
+pub mod finding_counts;
 pub mod login_failure;
 pub mod onboarding;
+pub mod risk;
 pub mod session;
 pub mod setting;
 pub mod supplier;

@@ -250,3 +250,175 @@ pub async fn create_review(
         review: recorded.review,
     }))
 }
+
+#[derive(Serialize)]
+pub struct RiskBody {
+    supplier_code: String,
+    #[serde(flatten)]
+    assessment: crate::models::risk::RiskAssessment,
+}
+
+#[derive(Deserialize)]
+pub struct RiskQuery {
+    #[serde(default)]
+    year: Option<i32>,
+    #[serde(default)]
+    tier: Option<String>,
+    #[serde(default)]
+    business_unit: Option<String>,
+    #[serde(default)]
+    q: Option<String>,
+    #[serde(flatten)]
+    list: ListQuery,
+}
+
+/// Each supplier's latest assessment in the year (default: the latest year
+/// with assessments).
+pub async fn risk_assessments(
+    state: web::Data<AppState>,
+    _user: Authorized<Readers>,
+    query: web::Query<RiskQuery>,
+) -> AppResult<HttpResponse> {
+    let query = query.into_inner();
+    if let Some(t) = query.tier.as_deref().filter(|t| !t.is_empty()) {
+        if crate::domain::risk::Tier::parse(t).is_none() {
+            return Err(invalid(FieldErrors::from([(
+                "tier".to_owned(),
+                "risk.tier".to_owned(),
+            )])));
+        }
+    }
+    let filter = crate::models::risk::RiskFilter {
+        year: query.year,
+        tier: query.tier,
+        business_unit: query.business_unit,
+        q: query.q,
+    };
+    let (page, per_page) = (query.list.page(), query.list.per_page());
+    let (paged, _) = state
+        .db(move |conn| {
+            let year = match filter.year {
+                Some(y) => y,
+                None => crate::models::risk::years(conn)?
+                    .first()
+                    .copied()
+                    .unwrap_or(0),
+            };
+            Ok(crate::models::risk::list(
+                conn, year, &filter, page, per_page,
+            )?)
+        })
+        .await?;
+    Ok(
+        HttpResponse::Ok().json(ListBody::from_paged(paged, |(s, assessment)| RiskBody {
+            supplier_code: s.code,
+            assessment,
+        })),
+    )
+}
+
+#[derive(Deserialize)]
+pub struct RiskRequest {
+    supplier_code: String,
+    #[serde(flatten)]
+    input: crate::models::risk::RiskInput,
+}
+
+pub async fn create_risk_assessment(
+    state: web::Data<AppState>,
+    user: Authorized<Staff>,
+    body: web::Json<RiskRequest>,
+) -> AppResult<HttpResponse> {
+    let body = body.into_inner();
+    let target = visible_supplier(&state, &user, body.supplier_code).await?;
+    let actor = user.actor();
+    let code = target.code.clone();
+    let saved = state
+        .transaction(move |conn| {
+            let model = crate::models::setting::Settings::load(conn)?.risk_model();
+            crate::models::risk::record(conn, &actor, &target, &body.input, &model, now().date())?
+                .map_err(invalid)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(RiskBody {
+        supplier_code: code,
+        assessment: saved,
+    }))
+}
+
+#[derive(Serialize)]
+pub struct AuditBody {
+    supplier_code: String,
+    auditor_email: Option<String>,
+    grade: Option<&'static str>,
+    #[serde(flatten)]
+    audit: crate::models::audit::Audit,
+}
+
+fn audit_body(
+    row: crate::models::audit::AuditRow,
+    grades: crate::domain::grade::GradeThresholds,
+) -> AuditBody {
+    AuditBody {
+        grade: row
+            .audit
+            .grade(grades)
+            .map(crate::domain::grade::Grade::as_str),
+        supplier_code: row.supplier_code,
+        auditor_email: row.auditor_email,
+        audit: row.audit,
+    }
+}
+
+pub async fn audits(
+    state: web::Data<AppState>,
+    user: Authorized<AnyRole>,
+    params: web::Query<super::audits::ListParams>,
+) -> AppResult<HttpResponse> {
+    let scope = super::audits::audit_scope(&user)?;
+    let params = params.into_inner();
+    let problems = params.filter.problems();
+    if !problems.is_empty() {
+        return Err(invalid(problems));
+    }
+    let (filter, page, per_page) = (params.filter, params.list.page(), params.list.per_page());
+    let (paged, grades) = state
+        .db(move |conn| {
+            let grades = crate::models::setting::Settings::load(conn)?.grades();
+            Ok((filter.page(conn, scope, grades, page, per_page)?, grades))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(ListBody::from_paged(paged, |row| audit_body(row, grades))))
+}
+
+pub async fn audit(
+    state: web::Data<AppState>,
+    user: Authorized<AnyRole>,
+    audit_ref: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let found = super::audits::visible_audit(&state, &user, audit_ref.into_inner()).await?;
+    let (row, grades) = state
+        .db(move |conn| {
+            let grades = crate::models::setting::Settings::load(conn)?.grades();
+            Ok((crate::models::audit::row_for(conn, found)?, grades))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(audit_body(row, grades)))
+}
+
+pub async fn create_audit(
+    state: web::Data<AppState>,
+    user: Authorized<Staff>,
+    body: web::Json<crate::models::audit::AuditInput>,
+) -> AppResult<HttpResponse> {
+    let created = super::audits::create_audit(&state, &user, body.into_inner())
+        .await?
+        .map_err(invalid)?;
+    let (row, grades) = state
+        .db(move |conn| {
+            let grades = crate::models::setting::Settings::load(conn)?.grades();
+            Ok((crate::models::audit::row_for(conn, created)?, grades))
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(audit_body(row, grades)))
+}

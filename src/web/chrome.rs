@@ -58,7 +58,7 @@ const NAV: &[NavEntry] = {
     &[
         entry("home", "/", &Role::ALL, true),
         entry("suppliers", "/suppliers", READERS, true),
-        entry("risk", "/risk", READERS, false),
+        entry("risk", "/risk", READERS, true),
         entry(
             "audits",
             "/audits",

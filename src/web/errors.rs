@@ -22,6 +22,8 @@ struct ErrorPage {
     status: u16,
     code: &'static str,
     detail: Option<String>,
+    /// Field problems (field, message) of a refused form.
+    fields: Vec<(String, String)>,
 }
 
 impl ErrorPage {
@@ -131,11 +133,21 @@ async fn error_page(req: &HttpRequest, status: StatusCode, info: ErrorInfo) -> H
         "bad_request" | "conflict" | "payload_too_large" | "too_many_requests" => info.message,
         _ => None,
     };
+    let fields = info
+        .fields
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(field, reason)| {
+            let message = crate::import::reason_text(chrome.lang, &reason);
+            (field, message)
+        })
+        .collect();
     let page = ErrorPage {
         chrome,
         status: status.as_u16(),
         code: info.code,
         detail,
+        fields,
     };
     match page.render() {
         Ok(html) => HttpResponse::build(status)

@@ -69,8 +69,6 @@ pub async fn soon(req: HttpRequest, user: Authorized<AnyRole>) -> AppResult<Http
 
 /// Areas linked from the navigation that later releases fill in: (path, section).
 pub const SOON: &[(&str, &str)] = &[
-    ("/risk", "risk"),
-    ("/audits", "audits"),
     ("/corrective-actions", "actions"),
     ("/smelters", "smelters"),
     ("/esg", "esg"),

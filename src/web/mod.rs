@@ -3,12 +3,14 @@
 pub mod admin;
 pub mod api;
 pub mod assets;
+pub mod audits;
 pub mod chrome;
 pub mod errors;
 pub mod health;
 pub mod home;
 pub mod import;
 pub mod pagination;
+pub mod risk;
 pub mod routes;
 pub mod security;
 pub mod session;

@@ -17,7 +17,7 @@ pub struct ListQuery {
 /// Query strings carry numbers as text, and lists embed `ListQuery` with
 /// `#[serde(flatten)]`, which hands every value over as a string: accept
 /// both, and treat an empty value as absent.
-fn optional_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+pub fn optional_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Raw {
@@ -105,6 +105,17 @@ impl Pager {
     pub fn is_needed(&self) -> bool {
         self.pages > 1
     }
+}
+
+/// `optional_number` for year-like fields.
+pub fn optional_number_i32<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<i32>, D::Error> {
+    optional_number(d)?
+        .map(|n| {
+            i32::try_from(n).map_err(|_| serde::de::Error::custom(format!("{n} is out of range")))
+        })
+        .transpose()
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use actix_web::web;
 
-use super::{admin, api, assets, health, home, import, session, suppliers};
+use super::{admin, api, assets, audits, health, home, import, risk, session, suppliers};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
@@ -42,6 +42,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/attachments/{id}",
             web::get().to(suppliers::download_attachment),
         )
+        .route("/suppliers/{code}/risk", web::post().to(risk::assess))
+        .route("/risk", web::get().to(risk::list))
+        .route("/audits", web::get().to(audits::list))
+        .route("/audits", web::post().to(audits::create))
+        .route("/audits/new", web::get().to(audits::new_form))
+        .route("/audits/plan", web::get().to(audits::plan_page))
+        .route("/audits/plan", web::post().to(audits::plan_confirm))
+        .route("/audits/calendar", web::get().to(audits::calendar))
+        .route("/audits/export.{format}", web::get().to(audits::export))
+        .route("/audits/{ref}", web::get().to(audits::detail))
+        .route("/audits/{ref}/assign", web::post().to(audits::assign))
+        .route("/audits/{ref}/advance", web::post().to(audits::advance))
         .route("/import", web::get().to(import::page))
         .route("/import", web::post().to(import::check))
         .route("/import/confirm", web::post().to(import::confirm))
@@ -74,6 +86,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     web::get().to(api::onboarding_reviews),
                 )
                 .route("/onboarding-reviews", web::post().to(api::create_review))
+                .route("/risk-assessments", web::get().to(api::risk_assessments))
+                .route(
+                    "/risk-assessments",
+                    web::post().to(api::create_risk_assessment),
+                )
+                .route("/audits", web::get().to(api::audits))
+                .route("/audits", web::post().to(api::create_audit))
+                .route("/audits/{ref}", web::get().to(api::audit))
                 .default_service(web::to(api::not_found)),
         );
     for (path, _) in home::SOON {

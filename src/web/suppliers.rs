@@ -296,6 +296,9 @@ struct DetailPage {
     parent: Option<Supplier>,
     children: Vec<Supplier>,
     reviews: Vec<(Review, Vec<RedLineResult>)>,
+    risks: Vec<crate::models::risk::RiskAssessment>,
+    audits: Vec<crate::models::audit::Audit>,
+    grades: crate::domain::grade::GradeThresholds,
     timeline: Vec<AuditEntry>,
     can_edit: bool,
 }
@@ -324,6 +327,12 @@ impl DetailPage {
 
     fn may_review(&self) -> bool {
         crate::domain::supplier_status::can_decide(self.supplier.status())
+    }
+
+    fn grade_of(&self, audit: &crate::models::audit::Audit) -> Option<&'static str> {
+        audit
+            .grade(self.grades)
+            .map(crate::domain::grade::Grade::as_str)
     }
 
     fn assessment_badge(&self, assessment: &str) -> &'static str {
@@ -365,7 +374,7 @@ pub async fn detail(
     code: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let found = visible_supplier(&state, &user, code.into_inner()).await?;
-    let (supplier, parent, children, reviews, timeline) = state
+    let (supplier, parent, children, reviews, history, timeline) = state
         .db(move |conn| {
             let parent = match found.parent_id {
                 Some(id) => Supplier::find(conn, id)?,
@@ -373,16 +382,30 @@ pub async fn detail(
             };
             let children = found.children(conn)?;
             let reviews = onboarding::for_supplier(conn, found.id)?;
+            let risks = crate::models::risk::history(conn, found.id)?;
+            let audits = crate::models::audit::Audit::for_supplier(conn, found.id)?;
+            let grades = crate::models::setting::Settings::load(conn)?.grades();
             let timeline = audit_log::for_entity(conn, "supplier", &found.code, 100)?;
-            Ok((found, parent, children, reviews, timeline))
+            Ok((
+                found,
+                parent,
+                children,
+                reviews,
+                (risks, audits, grades),
+                timeline,
+            ))
         })
         .await?;
+    let (risks, audits, grades) = history;
     DetailPage {
         chrome: Chrome::new(&req, Some(&user), "suppliers"),
         supplier,
         parent,
         children,
         reviews,
+        risks,
+        audits,
+        grades,
         timeline,
         can_edit: matches!(user.role(), Role::Admin | Role::Procurement),
     }

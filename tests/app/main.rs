@@ -4,6 +4,7 @@
 
 mod admin;
 mod api;
+mod audits;
 mod cli;
 mod health;
 mod imports;
