@@ -176,7 +176,76 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    rba_clauses (code) {
+        code -> Text,
+        section -> Text,
+        title_en -> Text,
+        title_zh -> Text,
+        code_version -> Text,
+        position -> Integer,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    findings (id) {
+        id -> Integer,
+        finding_ref -> Text,
+        audit_id -> Integer,
+        clause -> Text,
+        severity -> Text,
+        red_line -> Nullable<Text>,
+        description -> Text,
+        found_on -> Date,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    corrective_actions (id) {
+        id -> Integer,
+        finding_id -> Integer,
+        supplier_id -> Integer,
+        status -> Text,
+        due_on -> Date,
+        original_due_on -> Date,
+        root_cause -> Text,
+        planned_actions -> Text,
+        owner -> Text,
+        last_progress_on -> Nullable<Date>,
+        percent_done -> Integer,
+        closed_on -> Nullable<Date>,
+        verified_by -> Nullable<Integer>,
+        verification_note -> Text,
+        verification_attachment_id -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    action_progress (id) {
+        id -> Integer,
+        action_id -> Integer,
+        entry_on -> Date,
+        percent -> Integer,
+        note -> Text,
+        attachment_id -> Nullable<Integer>,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(findings -> audits (audit_id));
+diesel::joinable!(corrective_actions -> findings (finding_id));
+diesel::joinable!(corrective_actions -> suppliers (supplier_id));
+diesel::joinable!(action_progress -> corrective_actions (action_id));
 diesel::joinable!(risk_assessments -> suppliers (supplier_id));
 diesel::joinable!(audits -> suppliers (supplier_id));
 diesel::joinable!(onboarding_reviews -> suppliers (supplier_id));
@@ -196,4 +265,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     review_red_lines,
     risk_assessments,
     audits,
+    rba_clauses,
+    findings,
+    corrective_actions,
+    action_progress,
 );

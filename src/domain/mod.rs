@@ -1,4 +1,5 @@
 pub mod audit;
+pub mod corrective;
 pub mod country;
 pub mod file_kind;
 pub mod grade;

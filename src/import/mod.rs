@@ -3,6 +3,7 @@
 //! whole, and writes nothing unless every row is good.
 
 pub mod audits;
+pub mod findings;
 pub mod onboarding;
 pub mod risk;
 pub mod suppliers;
@@ -32,14 +33,16 @@ pub enum ImportKind {
     Onboarding,
     Risk,
     Audits,
+    Findings,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 4] = [
+    pub const ALL: [ImportKind; 5] = [
         ImportKind::Suppliers,
         ImportKind::Onboarding,
         ImportKind::Risk,
         ImportKind::Audits,
+        ImportKind::Findings,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -48,6 +51,7 @@ impl ImportKind {
             ImportKind::Onboarding => "onboarding",
             ImportKind::Risk => "risk",
             ImportKind::Audits => "audits",
+            ImportKind::Findings => "findings",
         }
     }
 
@@ -63,6 +67,7 @@ impl ImportKind {
             ImportKind::Onboarding => onboarding::COLUMNS,
             ImportKind::Risk => risk::COLUMNS,
             ImportKind::Audits => audits::COLUMNS,
+            ImportKind::Findings => findings::COLUMNS,
         }
     }
 
@@ -76,6 +81,24 @@ impl ImportKind {
         dry_run: bool,
         today: NaiveDate,
     ) -> Result<Result<Outcome, Vec<Problem>>, AppError> {
+        self.run_as(conn, actor, bytes, dry_run, today, None)
+    }
+
+    /// Only findings can be imported by an auditor, and only into the
+    /// audits assigned to them (`auditor`).
+    pub fn for_auditor(self) -> bool {
+        self == ImportKind::Findings
+    }
+
+    pub fn run_as(
+        self,
+        conn: &mut DbConnection,
+        actor: &Actor,
+        bytes: &[u8],
+        dry_run: bool,
+        today: NaiveDate,
+        auditor: Option<i32>,
+    ) -> Result<Result<Outcome, Vec<Problem>>, AppError> {
         use diesel::Connection;
         conn.transaction(|conn| {
             let result = match self {
@@ -83,6 +106,7 @@ impl ImportKind {
                 ImportKind::Onboarding => onboarding::run(conn, actor, bytes, dry_run, today)?,
                 ImportKind::Risk => risk::run(conn, actor, bytes, dry_run, today)?,
                 ImportKind::Audits => audits::run(conn, actor, bytes, dry_run, today)?,
+                ImportKind::Findings => findings::run(conn, actor, bytes, dry_run, today, auditor)?,
             };
             Ok(result)
         })

@@ -1,9 +1,9 @@
-//! Open findings of a supplier by severity, as the risk model needs them.
-//! Until findings are recorded (they arrive with audits' reports) there are
-//! none, so every count is zero.
+//! Open findings of a supplier by severity, as the risk model needs them:
+//! findings whose corrective action is not closed.
 
-use diesel::QueryResult;
+use diesel::prelude::*;
 
+use crate::db::schema::{corrective_actions, findings};
 use crate::db::DbConnection;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -14,6 +14,18 @@ pub struct OpenFindings {
     pub red_line: bool,
 }
 
-pub fn open_for(_conn: &mut DbConnection, _supplier_id: i32) -> QueryResult<OpenFindings> {
-    Ok(OpenFindings::default())
+pub fn open_for(conn: &mut DbConnection, supplier_id: i32) -> QueryResult<OpenFindings> {
+    let open: Vec<(String, Option<String>)> = corrective_actions::table
+        .inner_join(findings::table)
+        .filter(corrective_actions::supplier_id.eq(supplier_id))
+        .filter(corrective_actions::status.ne("closed"))
+        .select((findings::severity, findings::red_line))
+        .load(conn)?;
+    let count = |s: &str| open.iter().filter(|(sev, _)| sev == s).count() as i32;
+    Ok(OpenFindings {
+        priority: count("priority"),
+        major: count("major"),
+        minor: count("minor"),
+        red_line: open.iter().any(|(_, red)| red.is_some()),
+    })
 }

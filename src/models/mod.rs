@@ -4,6 +4,7 @@ pub mod api_token;
 pub mod attachment;
 pub mod audit;
 pub mod audit_log;
+pub mod finding;
 pub mod finding_counts;
 pub mod login_failure;
 pub mod onboarding;

@@ -422,3 +422,185 @@ pub async fn create_audit(
         .await?;
     Ok(HttpResponse::Created().json(audit_body(row, grades)))
 }
+
+#[derive(Deserialize)]
+pub struct FindingQuery {
+    #[serde(flatten)]
+    filter: crate::models::finding::FindingFilter,
+    #[serde(flatten)]
+    list: ListQuery,
+}
+
+pub async fn findings(
+    state: web::Data<AppState>,
+    user: Authorized<AnyRole>,
+    query: web::Query<FindingQuery>,
+) -> AppResult<HttpResponse> {
+    let scope = super::actions::action_scope(&user)?;
+    let query = query.into_inner();
+    if let Some(s) = query.filter.severity.as_deref().filter(|s| !s.is_empty()) {
+        if crate::domain::corrective::Severity::parse(s).is_none() {
+            return Err(invalid(FieldErrors::from([(
+                "severity".to_owned(),
+                "finding.severity_invalid".to_owned(),
+            )])));
+        }
+    }
+    let (filter, page, per_page) = (query.filter, query.list.page(), query.list.per_page());
+    let paged = state
+        .db(move |conn| Ok(filter.page(conn, scope, page, per_page)?))
+        .await?;
+    Ok(HttpResponse::Ok().json(ListBody::from_paged(paged, |row| row)))
+}
+
+/// Records a finding (and its corrective action) with the §5 field names.
+/// Auditors may add to their own audits until the report is submitted.
+pub async fn create_finding(
+    state: web::Data<AppState>,
+    user: Authorized<AnyRole>,
+    body: web::Json<crate::models::finding::FindingInput>,
+) -> AppResult<HttpResponse> {
+    use crate::domain::role::Role;
+    let mut input = body.into_inner();
+    let audit = super::audits::visible_audit(&state, &user, input.audit_ref.clone()).await?;
+    let staff = matches!(user.role(), Role::Admin | Role::Procurement);
+    let assigned = user.role() == Role::Auditor && audit.auditor_id == Some(user.user.id);
+    if !(staff || (assigned && audit.status() < crate::domain::audit::AuditStatus::Reported)) {
+        return Err(AppError::Forbidden);
+    }
+    let actor = user.actor();
+    let (finding, action) = state
+        .transaction(move |conn| {
+            if input.finding_ref.trim().is_empty() {
+                input.finding_ref = crate::models::finding::next_ref(conn, &audit)?;
+            }
+            let clauses: Vec<String> = crate::models::finding::clauses(conn)?
+                .into_iter()
+                .map(|c| c.code)
+                .collect();
+            let fields = input
+                .check(conn, &clauses, now().date())?
+                .map_err(invalid)?;
+            if crate::models::finding::by_ref(conn, &fields.finding_ref)?.is_some() {
+                return Err(invalid(FieldErrors::from([(
+                    "finding_ref".to_owned(),
+                    "finding.ref_taken".to_owned(),
+                )])));
+            }
+            crate::models::finding::insert(conn, &actor, &fields, "finding")
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(json!({ "finding": finding, "corrective_action": action })))
+}
+
+pub async fn corrective_actions(
+    state: web::Data<AppState>,
+    user: Authorized<AnyRole>,
+    params: web::Query<super::actions::ListParams>,
+) -> AppResult<HttpResponse> {
+    let scope = super::actions::action_scope(&user)?;
+    let params = params.into_inner();
+    let problems = params.filter.problems();
+    if !problems.is_empty() {
+        return Err(invalid(problems));
+    }
+    let today = now().date();
+    let (filter, page, per_page) = (params.filter, params.list.page(), params.list.per_page());
+    let paged = state
+        .db(move |conn| Ok(filter.page(conn, scope, today, page, per_page)?))
+        .await?;
+    Ok(HttpResponse::Ok().json(ListBody::from_paged(paged, |row| {
+        let overdue = row.action.is_overdue(today);
+        json!({ "overdue": overdue, "action": row })
+    })))
+}
+
+pub async fn corrective_action(
+    state: web::Data<AppState>,
+    user: Authorized<AnyRole>,
+    id: web::Path<i32>,
+) -> AppResult<HttpResponse> {
+    let row = super::actions::visible_action(&state, &user, id.into_inner()).await?;
+    let overdue = row.action.is_overdue(now().date());
+    Ok(HttpResponse::Ok().json(json!({ "overdue": overdue, "action": row })))
+}
+
+#[derive(Deserialize)]
+pub struct StepRequest {
+    version: i32,
+    #[serde(flatten)]
+    input: crate::models::finding::StepInput,
+    /// For `extend`: the new due date and its reason.
+    #[serde(default)]
+    due_on: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// The flow's transitions as POSTs: plan, progress, request_verification,
+/// verify, reject and extend — with the same role rules as the pages.
+pub async fn corrective_action_step(
+    state: web::Data<AppState>,
+    user: Authorized<AnyRole>,
+    path: web::Path<(i32, String)>,
+    body: web::Json<StepRequest>,
+) -> AppResult<HttpResponse> {
+    use crate::domain::corrective::Step;
+    use crate::domain::role::Role;
+    let (id, step_name) = path.into_inner();
+    let row = super::actions::visible_action(&state, &user, id).await?;
+    let body = body.into_inner();
+    let staff = matches!(user.role(), Role::Admin | Role::Procurement);
+    let actor = user.actor();
+    let before = row.action.clone();
+    let today = now().date();
+    if step_name == "extend" {
+        if !staff {
+            return Err(AppError::Forbidden);
+        }
+        let saved = state
+            .transaction(move |conn| {
+                crate::models::finding::extend(
+                    conn,
+                    &actor,
+                    &before,
+                    body.version,
+                    &body.due_on,
+                    &body.reason,
+                    today,
+                )?
+                .map_err(invalid)
+            })
+            .await?;
+        return Ok(HttpResponse::Ok().json(saved));
+    }
+    let step = match step_name.as_str() {
+        "plan" => Step::SubmitPlan,
+        "progress" => Step::Progress,
+        "request_verification" => Step::RequestVerification,
+        "verify" => Step::Verify,
+        "reject" => Step::Reject,
+        _ => return Err(AppError::NotFound),
+    };
+    let permitted = match step {
+        Step::Verify | Step::Reject => staff || user.role() == Role::Auditor,
+        _ => staff || user.role() == Role::Supplier,
+    };
+    if !permitted {
+        return Err(AppError::Forbidden);
+    }
+    let saved = state
+        .transaction(move |conn| {
+            crate::models::finding::take_step(
+                conn,
+                &actor,
+                &before,
+                body.version,
+                (step, &body.input, None),
+                today,
+            )?
+            .map_err(invalid)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(saved))
+}

@@ -22,6 +22,7 @@ use crate::export;
 use crate::jobs::planner::{confirm_plan, decode_reasons, encode_reasons, plan_params, propose};
 use crate::models::audit::{self, Audit, AuditFilter, AuditInput, AuditRow};
 use crate::models::audit_log::{self, AuditEntry};
+use crate::models::finding::{Clause, CorrectiveAction, Finding};
 use crate::models::setting::Settings;
 use crate::models::supplier::Supplier;
 use crate::models::{attachment, now, Paged};
@@ -275,6 +276,12 @@ struct DetailPage {
     can_work: bool,
     problems: FieldErrors,
     fields: std::collections::HashMap<String, String>,
+    findings: Vec<(Finding, Option<CorrectiveAction>)>,
+    clauses: Vec<Clause>,
+    /// Whether this user may add findings now (the list locks at the report).
+    can_add_finding: bool,
+    /// The on-time completion rate of this audit's actions, in percent.
+    on_time: Option<f64>,
 }
 
 impl DetailPage {
@@ -318,6 +325,24 @@ impl DetailPage {
         &self.shown.firm
     }
 
+    fn clause_title(&self, clause: &Clause) -> String {
+        let title = if self.chrome.lang == crate::i18n::Lang::ZhCn {
+            &clause.title_zh
+        } else {
+            &clause.title_en
+        };
+        format!("{} {title}", clause.code)
+    }
+
+    fn is_clause(&self, clause: &Clause) -> bool {
+        self.value("clause") == clause.code
+    }
+
+    fn on_time_text(&self) -> String {
+        self.on_time
+            .map_or_else(|| "—".to_owned(), |r| format!("{r:.1} %"))
+    }
+
     fn is_assigned(&self, user_id: &i32) -> bool {
         self.shown.auditor_id == Some(*user_id)
     }
@@ -343,8 +368,15 @@ async fn render_detail(
     } else {
         actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
     };
-    let (audit, supplier, auditor, auditors, grades, history) = state
+    let can_add_finding =
+        can_edit || (can_work && audit.status() < crate::domain::audit::AuditStatus::Reported);
+    let (audit, supplier, auditor, auditors, grades, history, (findings, clauses, on_time)) = state
         .db(move |conn| {
+            let findings = crate::models::finding::for_audit(conn, audit.id)?;
+            let clauses = crate::models::finding::clauses(conn)?;
+            let on_time = crate::models::finding::due_and_closed_by_audit(conn, &[audit.id])?
+                .get(&audit.id)
+                .and_then(|actions| crate::domain::corrective::on_time_rate(actions));
             let supplier = Supplier::find(conn, audit.supplier_id)?.ok_or(AppError::NotFound)?;
             let auditor = match audit.auditor_id {
                 Some(id) => crate::models::user::User::find(conn, id)?.map(|u| (u.email, u.name)),
@@ -357,7 +389,15 @@ async fn render_detail(
             };
             let grades = Settings::load(conn)?.grades();
             let history = audit_log::for_entity(conn, "audit", &audit.audit_ref, 50)?;
-            Ok((audit, supplier, auditor, auditors, grades, history))
+            Ok((
+                audit,
+                supplier,
+                auditor,
+                auditors,
+                grades,
+                history,
+                (findings, clauses, on_time),
+            ))
         })
         .await?;
     let page = DetailPage {
@@ -372,10 +412,21 @@ async fn render_detail(
         can_work,
         problems,
         fields,
+        findings,
+        clauses,
+        can_add_finding,
+        on_time,
     };
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .body(page.render_html()?))
+}
+
+/// The quick finding form remembers the last clause and date.
+#[derive(Deserialize, Default)]
+pub struct DetailQuery {
+    clause: Option<String>,
+    found_on: Option<String>,
 }
 
 pub async fn detail(
@@ -383,17 +434,23 @@ pub async fn detail(
     state: web::Data<AppState>,
     user: Authorized<AnyRole>,
     audit_ref: web::Path<String>,
+    query: web::Query<DetailQuery>,
 ) -> AppResult<HttpResponse> {
     let found = visible_audit(&state, &user, audit_ref.into_inner()).await?;
-    render_detail(
-        &req,
-        &state,
-        &user,
-        found,
-        FieldErrors::new(),
-        Default::default(),
-    )
-    .await
+    let query = query.into_inner();
+    let default_date = found
+        .performed_on
+        .unwrap_or_else(|| now().date())
+        .to_string();
+    let fields = [
+        ("clause".to_owned(), query.clause.unwrap_or_default()),
+        (
+            "found_on".to_owned(),
+            query.found_on.unwrap_or(default_date),
+        ),
+    ]
+    .into();
+    render_detail(&req, &state, &user, found, FieldErrors::new(), fields).await
 }
 
 #[derive(Deserialize)]

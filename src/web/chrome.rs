@@ -65,7 +65,7 @@ const NAV: &[NavEntry] = {
             &[Admin, Procurement, Viewer, Auditor],
             false,
         ),
-        entry("actions", "/corrective-actions", &Role::ALL, false),
+        entry("actions", "/corrective-actions", &Role::ALL, true),
         entry("smelters", "/smelters", READERS, false),
         entry(
             "esg",
@@ -74,7 +74,7 @@ const NAV: &[NavEntry] = {
             false,
         ),
         entry("reports", "/reports", READERS, false),
-        entry("import", "/import", &[Admin, Procurement], true),
+        entry("import", "/import", &[Admin, Procurement, Auditor], true),
         entry("users", "/admin/users", &[Admin], true),
         entry("settings", "/admin/settings", &[Admin], true),
     ]

@@ -1,11 +1,15 @@
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 
+use super::actions::action_scope;
 use super::chrome::{nav_allows, Chrome, NavLink};
 use super::{AppState, RenderHtml};
 use crate::auth::{AnyRole, Authorized};
+use crate::domain::role::Role;
 use crate::error::{AppError, AppResult};
+use crate::models::finding::{ActionFilter, ActionRow};
 use crate::models::user::User;
+use crate::models::{now, Paged};
 use actix_web::web;
 
 #[derive(Template)]
@@ -14,9 +18,28 @@ struct HomePage {
     chrome: Chrome,
     areas: Vec<NavLink>,
     users_total: Option<i64>,
+    /// The user's overdue and due-soon actions (a buyer: their suppliers').
+    overdue: Paged<ActionRow>,
+    due_soon: Paged<ActionRow>,
+    show_queue: bool,
 }
 
 impl HomePage {
+    fn queues(&self) -> [(&'static str, &Paged<ActionRow>, &'static str); 2] {
+        [
+            (
+                self.chrome.t("home.overdue"),
+                &self.overdue,
+                "/corrective-actions?overdue=true",
+            ),
+            (
+                self.chrome.t("home.due_soon"),
+                &self.due_soon,
+                "/corrective-actions?due_within=14",
+            ),
+        ]
+    }
+
     fn area_text(&self, area: &NavLink) -> &'static str {
         self.chrome.t(&format!("home.area.{}", area.key))
     }
@@ -33,15 +56,37 @@ pub async fn home(
         .into_iter()
         .filter(|l| l.key != "home" && l.key != "settings" && l.key != "import")
         .collect();
-    let users_total = if user.role() == crate::domain::role::Role::Admin {
+    let role = user.role();
+    let users_total = if role == Role::Admin {
         Some(state.db(|conn| Ok(User::count(conn)?)).await?)
     } else {
         None
     };
+    let scope = action_scope(&user)?;
+    let show_queue = role != Role::Viewer && role != Role::Admin;
+    let buyer = (role == Role::Procurement).then(|| user.user.email.clone());
+    let today = now().date();
+    let (overdue, due_soon) = state
+        .db(move |conn| {
+            let mine = |overdue: bool| ActionFilter {
+                buyer: buyer.clone(),
+                overdue: overdue.then(|| "true".to_owned()),
+                due_within: (!overdue).then(|| "14".to_owned()),
+                ..ActionFilter::default()
+            };
+            Ok((
+                mine(true).page(conn, scope, today, 1, 10)?,
+                mine(false).page(conn, scope, today, 1, 10)?,
+            ))
+        })
+        .await?;
     HomePage {
         chrome,
         areas,
         users_total,
+        overdue,
+        due_soon,
+        show_queue,
     }
     .page()
 }
@@ -69,7 +114,6 @@ pub async fn soon(req: HttpRequest, user: Authorized<AnyRole>) -> AppResult<Http
 
 /// Areas linked from the navigation that later releases fill in: (path, section).
 pub const SOON: &[(&str, &str)] = &[
-    ("/corrective-actions", "actions"),
     ("/smelters", "smelters"),
     ("/esg", "esg"),
     ("/reports", "reports"),

@@ -7,8 +7,10 @@ use serde::Deserialize;
 
 use super::chrome::Chrome;
 use super::{upload, AppState, RenderHtml};
-use crate::auth::{Authorized, CsrfForm, Staff};
+use crate::auth::identity::Identity;
+use crate::auth::{AnyRole, Authorized, CsrfForm};
 use crate::domain::file_kind::FileKind;
+use crate::domain::role::Role;
 use crate::error::{AppError, AppResult};
 use crate::import::table::Problem;
 use crate::import::{reason_text, ImportKind, Outcome};
@@ -27,10 +29,26 @@ struct ImportPage {
     done: bool,
 }
 
+/// What an import runs as: programme staff import everything; an auditor
+/// only findings, into their own audits. Others are refused.
+fn importer(identity: &Identity, kind: Option<ImportKind>) -> AppResult<Option<i32>> {
+    match identity.role() {
+        Role::Admin | Role::Procurement => Ok(None),
+        Role::Auditor if kind.is_none_or(ImportKind::for_auditor) => Ok(Some(identity.user.id)),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
 impl ImportPage {
     fn kinds(&self) -> Vec<(&'static str, &'static str)> {
+        let auditor = self
+            .chrome
+            .user
+            .as_ref()
+            .is_some_and(|u| u.role() == Role::Auditor);
         ImportKind::ALL
             .iter()
+            .filter(|k| !auditor || k.for_auditor())
             .map(|k| {
                 (
                     k.as_str(),
@@ -75,14 +93,20 @@ pub struct KindQuery {
 
 pub async fn page(
     req: HttpRequest,
-    user: Authorized<Staff>,
+    user: Authorized<AnyRole>,
     query: web::Query<KindQuery>,
 ) -> AppResult<HttpResponse> {
+    let auditor = importer(&user, None)?.is_some();
     let kind = query
         .kind
         .as_deref()
         .and_then(ImportKind::parse)
-        .unwrap_or(ImportKind::Suppliers);
+        .filter(|k| !auditor || k.for_auditor())
+        .unwrap_or(if auditor {
+            ImportKind::Findings
+        } else {
+            ImportKind::Suppliers
+        });
     ImportPage::blank(Chrome::new(&req, Some(&user), "import"), kind.as_str()).page()
 }
 
@@ -95,11 +119,13 @@ fn parse_kind(value: &str) -> AppResult<ImportKind> {
 pub async fn check(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: Authorized<Staff>,
+    user: Authorized<AnyRole>,
     payload: web::Payload,
 ) -> AppResult<HttpResponse> {
+    importer(&user, None)?;
     let submitted = upload::read(&req, &state, payload, &[FileKind::Text, FileKind::Zip]).await?;
     let kind = parse_kind(submitted.field("kind"))?;
+    let auditor = importer(&user, Some(kind))?;
     let file = submitted
         .files
         .get("file")
@@ -110,7 +136,7 @@ pub async fn check(
     let upload = file.clone();
     let (result, pending) = state
         .transaction(move |conn| {
-            let result = kind.run(conn, &actor, &upload.bytes, true, now().date())?;
+            let result = kind.run_as(conn, &actor, &upload.bytes, true, now().date(), auditor)?;
             let pending = match &result {
                 Ok(_) => Some(attachment::store(
                     conn,
@@ -153,11 +179,12 @@ pub struct ConfirmForm {
 pub async fn confirm(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: Authorized<Staff>,
+    user: Authorized<AnyRole>,
     form: CsrfForm<ConfirmForm>,
 ) -> AppResult<HttpResponse> {
     let form = form.0;
     let kind = parse_kind(&form.kind)?;
+    let auditor = importer(&user, Some(kind))?;
     let actor = user.actor();
     let user_id = user.user.id;
     let upload_id = form.upload;
@@ -165,7 +192,7 @@ pub async fn confirm(
         .transaction(move |conn| {
             let (info, bytes) =
                 attachment::pending_import(conn, upload_id, user_id)?.ok_or(AppError::NotFound)?;
-            let result = kind.run(conn, &actor, &bytes, false, now().date())?;
+            let result = kind.run_as(conn, &actor, &bytes, false, now().date(), auditor)?;
             if result.is_ok() {
                 attachment::delete(conn, upload_id)?;
             }

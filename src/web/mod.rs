@@ -1,5 +1,6 @@
 //! The HTTP side: application state, middleware and one file per area.
 
+pub mod actions;
 pub mod admin;
 pub mod api;
 pub mod assets;

@@ -2,7 +2,7 @@
 
 use actix_web::web;
 
-use super::{admin, api, assets, audits, health, home, import, risk, session, suppliers};
+use super::{actions, admin, api, assets, audits, health, home, import, risk, session, suppliers};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
@@ -54,6 +54,24 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/audits/{ref}", web::get().to(audits::detail))
         .route("/audits/{ref}/assign", web::post().to(audits::assign))
         .route("/audits/{ref}/advance", web::post().to(audits::advance))
+        .route(
+            "/audits/{ref}/findings",
+            web::post().to(actions::add_finding),
+        )
+        .route("/corrective-actions", web::get().to(actions::list))
+        .route(
+            "/corrective-actions/export.{format}",
+            web::get().to(actions::export),
+        )
+        .route("/corrective-actions/{id}", web::get().to(actions::detail))
+        .route(
+            "/corrective-actions/{id}/extend",
+            web::post().to(actions::extend),
+        )
+        .route(
+            "/corrective-actions/{id}/{step}",
+            web::post().to(actions::step),
+        )
         .route("/import", web::get().to(import::page))
         .route("/import", web::post().to(import::check))
         .route("/import/confirm", web::post().to(import::confirm))
@@ -94,6 +112,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/audits", web::get().to(api::audits))
                 .route("/audits", web::post().to(api::create_audit))
                 .route("/audits/{ref}", web::get().to(api::audit))
+                .route("/findings", web::get().to(api::findings))
+                .route("/findings", web::post().to(api::create_finding))
+                .route(
+                    "/corrective-actions",
+                    web::get().to(api::corrective_actions),
+                )
+                .route(
+                    "/corrective-actions/{id}",
+                    web::get().to(api::corrective_action),
+                )
+                .route(
+                    "/corrective-actions/{id}/{step}",
+                    web::post().to(api::corrective_action_step),
+                )
                 .default_service(web::to(api::not_found)),
         );
     for (path, _) in home::SOON {

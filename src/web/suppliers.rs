@@ -299,6 +299,10 @@ struct DetailPage {
     risks: Vec<crate::models::risk::RiskAssessment>,
     audits: Vec<crate::models::audit::Audit>,
     grades: crate::domain::grade::GradeThresholds,
+    /// On-time completion rate of each audit's actions (by audit id).
+    on_time: std::collections::HashMap<i32, f64>,
+    /// (open, overdue) corrective actions.
+    open_actions: (usize, usize),
     timeline: Vec<AuditEntry>,
     can_edit: bool,
 }
@@ -327,6 +331,20 @@ impl DetailPage {
 
     fn may_review(&self) -> bool {
         crate::domain::supplier_status::can_decide(self.supplier.status())
+    }
+
+    fn on_time_of(&self, audit: &crate::models::audit::Audit) -> String {
+        self.on_time
+            .get(&audit.id)
+            .map_or_else(|| "—".to_owned(), |r| format!("{r:.1} %"))
+    }
+
+    /// The grade of the latest scored audit.
+    fn latest_grade(&self) -> Option<&'static str> {
+        self.audits
+            .iter()
+            .find(|a| a.score.is_some())
+            .and_then(|a| self.grade_of(a))
     }
 
     fn grade_of(&self, audit: &crate::models::audit::Audit) -> Option<&'static str> {
@@ -384,6 +402,22 @@ pub async fn detail(
             let reviews = onboarding::for_supplier(conn, found.id)?;
             let risks = crate::models::risk::history(conn, found.id)?;
             let audits = crate::models::audit::Audit::for_supplier(conn, found.id)?;
+            let ids: Vec<i32> = audits.iter().map(|a| a.id).collect();
+            let by_audit = crate::models::finding::due_and_closed_by_audit(conn, &ids)?;
+            let today = now().date();
+            let on_time: std::collections::HashMap<i32, f64> = by_audit
+                .iter()
+                .filter_map(|(id, actions)| {
+                    crate::domain::corrective::on_time_rate(actions).map(|r| (*id, r))
+                })
+                .collect();
+            let open: Vec<chrono::NaiveDate> = by_audit
+                .values()
+                .flatten()
+                .filter(|(_, closed)| closed.is_none())
+                .map(|(due, _)| *due)
+                .collect();
+            let open_actions = (open.len(), open.iter().filter(|due| today > **due).count());
             let grades = crate::models::setting::Settings::load(conn)?.grades();
             let timeline = audit_log::for_entity(conn, "supplier", &found.code, 100)?;
             Ok((
@@ -391,12 +425,12 @@ pub async fn detail(
                 parent,
                 children,
                 reviews,
-                (risks, audits, grades),
+                (risks, audits, grades, on_time, open_actions),
                 timeline,
             ))
         })
         .await?;
-    let (risks, audits, grades) = history;
+    let (risks, audits, grades, on_time, open_actions) = history;
     DetailPage {
         chrome: Chrome::new(&req, Some(&user), "suppliers"),
         supplier,
@@ -406,6 +440,8 @@ pub async fn detail(
         risks,
         audits,
         grades,
+        on_time,
+        open_actions,
         timeline,
         can_edit: matches!(user.role(), Role::Admin | Role::Procurement),
     }

@@ -2,6 +2,7 @@
 //! `support`. Every test runs on SQLite and, with `TEST_DATABASE_URL`, on
 //! PostgreSQL, each in a fresh database.
 
+mod actions;
 mod admin;
 mod api;
 mod audits;
