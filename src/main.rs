@@ -56,6 +56,16 @@ enum Command {
     },
     /// Write a consistent copy of the database to FILE (SQLite).
     Backup { file: PathBuf },
+    /// Print the year's figures (DESIGN §4).
+    Kpis {
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        business_unit: Option<String>,
+        /// The JSON object of the API instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Propose the year's audit plan and create the planned audits.
     Plan {
         #[arg(long)]
@@ -270,6 +280,35 @@ fn run(command: Command) -> Result<(), AppError> {
                     )))
                 }
             }
+        }
+        Command::Kpis {
+            year,
+            business_unit,
+            json,
+        } => {
+            let pool = db::connect(&config.database, 1)?;
+            let mut conn = pool.get()?;
+            let grades = models::setting::Settings::load(&mut conn)?.grades();
+            let today = chrono::Utc::now().date_naive();
+            let bu = business_unit
+                .map(|b| b.trim().to_lowercase())
+                .filter(|b| !b.is_empty());
+            let started = std::time::Instant::now();
+            let k = models::kpi::compute(&mut conn, year, bu.as_deref(), grades, today)?;
+            let elapsed = started.elapsed();
+            if json {
+                println!("{}", serde_json::to_string_pretty(&k).unwrap_or_default());
+            } else {
+                let prev = models::kpi::compute(&mut conn, year - 1, bu.as_deref(), grades, today)?;
+                for table in supplier_esg::web::reports::report_tables(&k, &prev) {
+                    println!("{}", Lang::En.t(table.key));
+                    for (label, value) in table.rows {
+                        println!("  {:<45} {value}", Lang::En.t(label));
+                    }
+                }
+                eprintln!("computed in {} ms", elapsed.as_millis());
+            }
+            Ok(())
         }
         Command::Plan {
             year,

@@ -3,6 +3,7 @@ pub mod corrective;
 pub mod country;
 pub mod file_kind;
 pub mod grade;
+pub mod kpi;
 pub mod plan;
 pub mod red_lines;
 pub mod risk;

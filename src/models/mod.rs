@@ -6,6 +6,7 @@ pub mod audit;
 pub mod audit_log;
 pub mod finding;
 pub mod finding_counts;
+pub mod kpi;
 pub mod login_failure;
 pub mod onboarding;
 pub mod risk;

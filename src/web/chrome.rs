@@ -73,7 +73,7 @@ const NAV: &[NavEntry] = {
             &[Admin, Procurement, Viewer, Supplier],
             false,
         ),
-        entry("reports", "/reports", READERS, false),
+        entry("reports", "/reports", READERS, true),
         entry("import", "/import", &[Admin, Procurement, Auditor], true),
         entry("users", "/admin/users", &[Admin], true),
         entry("settings", "/admin/settings", &[Admin], true),

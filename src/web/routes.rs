@@ -2,7 +2,9 @@
 
 use actix_web::web;
 
-use super::{actions, admin, api, assets, audits, health, home, import, risk, session, suppliers};
+use super::{
+    actions, admin, api, assets, audits, health, home, import, reports, risk, session, suppliers,
+};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
@@ -72,6 +74,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/corrective-actions/{id}/{step}",
             web::post().to(actions::step),
         )
+        .route("/reports", web::get().to(reports::reports))
+        .route(
+            "/reports/export.{format}",
+            web::get().to(reports::export_report),
+        )
         .route("/import", web::get().to(import::page))
         .route("/import", web::post().to(import::check))
         .route("/import/confirm", web::post().to(import::confirm))
@@ -112,6 +119,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/audits", web::get().to(api::audits))
                 .route("/audits", web::post().to(api::create_audit))
                 .route("/audits/{ref}", web::get().to(api::audit))
+                .route("/kpis", web::get().to(reports::kpis_json))
                 .route("/findings", web::get().to(api::findings))
                 .route("/findings", web::post().to(api::create_finding))
                 .route(

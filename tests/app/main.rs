@@ -10,6 +10,7 @@ mod cli;
 mod health;
 mod imports;
 mod language;
+mod reports;
 mod sessions;
 mod suppliers;
 mod support;
