@@ -94,13 +94,16 @@ fn scope(
         .collect())
 }
 
+/// (supplier, audit id, performed_on, score) of one performed audit.
+type Performed = (i32, i32, NaiveDate, Option<i32>);
+
 /// The audits performed in a year by suppliers in scope: (supplier, audit id,
 /// performed_on, score), ordered so the last per supplier is its latest.
 fn performed_in(
     conn: &mut DbConnection,
     year: i32,
     in_scope: &HashMap<i32, (i32, String)>,
-) -> QueryResult<Vec<(i32, i32, NaiveDate, Option<i32>)>> {
+) -> QueryResult<Vec<Performed>> {
     let (from, to) = bounds(year);
     Ok(audits::table
         .filter(audits::performed_on.between(from, to))

@@ -48,8 +48,11 @@ pub fn bars(title: &str, items: &[(String, f64, &str, String)]) -> String {
     svg
 }
 
+/// One part of a stacked bar: (share %, colour, legend).
+pub type Segment<'a> = (Option<f64>, &'a str, String);
+
 /// 100 % stacked bars, one per row: (row label, [(share %, colour, legend)]).
-pub fn stacked(title: &str, rows: &[(String, Vec<(Option<f64>, &str, String)>)]) -> String {
+pub fn stacked(title: &str, rows: &[(String, Vec<Segment>)]) -> String {
     let row = 34;
     let height = 40 + row * rows.len();
     let mut svg = format!(
