@@ -63,7 +63,7 @@ const NAV: &[NavEntry] = {
             "audits",
             "/audits",
             &[Admin, Procurement, Viewer, Auditor],
-            false,
+            true,
         ),
         entry("actions", "/corrective-actions", &Role::ALL, true),
         entry("smelters", "/smelters", READERS, false),
