@@ -1,4 +1,5 @@
 pub mod country;
+pub mod esg;
 pub mod file_kind;
 pub mod red_lines;
 pub mod role;

@@ -2,9 +2,11 @@
 //! already keep elsewhere. Each kind reads its file with [`table`], checks it
 //! whole, and writes nothing unless every row is good.
 
+pub mod esg;
 pub mod onboarding;
 pub mod suppliers;
 pub mod table;
+pub mod training;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -21,6 +23,9 @@ pub struct Outcome {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// Values the file may well mean but that look wrong (an ESG value more
+    /// than ten times last year's): importing needs an explicit confirmation.
+    pub warnings: Vec<Problem>,
 }
 
 /// The kinds of DESIGN §5 this release imports.
@@ -28,15 +33,24 @@ pub struct Outcome {
 pub enum ImportKind {
     Suppliers,
     Onboarding,
+    Esg,
+    Training,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 2] = [ImportKind::Suppliers, ImportKind::Onboarding];
+    pub const ALL: [ImportKind; 4] = [
+        ImportKind::Suppliers,
+        ImportKind::Onboarding,
+        ImportKind::Esg,
+        ImportKind::Training,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             ImportKind::Suppliers => "suppliers",
             ImportKind::Onboarding => "onboarding",
+            ImportKind::Esg => "esg",
+            ImportKind::Training => "training",
         }
     }
 
@@ -50,6 +64,8 @@ impl ImportKind {
         match self {
             ImportKind::Suppliers => suppliers::COLUMNS,
             ImportKind::Onboarding => onboarding::COLUMNS,
+            ImportKind::Esg => esg::COLUMNS,
+            ImportKind::Training => training::COLUMNS,
         }
     }
 
@@ -68,6 +84,8 @@ impl ImportKind {
             let result = match self {
                 ImportKind::Suppliers => suppliers::run(conn, actor, bytes, dry_run, today)?,
                 ImportKind::Onboarding => onboarding::run(conn, actor, bytes, dry_run, today)?,
+                ImportKind::Esg => esg::run(conn, actor, bytes, dry_run, today)?,
+                ImportKind::Training => training::run(conn, actor, bytes, dry_run, today)?,
             };
             Ok(result)
         })
