@@ -67,12 +67,7 @@ const NAV: &[NavEntry] = {
         ),
         entry("actions", "/corrective-actions", &Role::ALL, false),
         entry("smelters", "/smelters", READERS, false),
-        entry(
-            "esg",
-            "/esg",
-            &[Admin, Procurement, Viewer, Supplier],
-            false,
-        ),
+        entry("esg", "/esg", &[Admin, Procurement, Viewer, Supplier], true),
         entry("reports", "/reports", READERS, false),
         entry("import", "/import", &[Admin, Procurement], true),
         entry("users", "/admin/users", &[Admin], true),

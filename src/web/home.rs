@@ -73,6 +73,5 @@ pub const SOON: &[(&str, &str)] = &[
     ("/audits", "audits"),
     ("/corrective-actions", "actions"),
     ("/smelters", "smelters"),
-    ("/esg", "esg"),
     ("/reports", "reports"),
 ];

@@ -5,14 +5,17 @@ pub mod api;
 pub mod assets;
 pub mod chrome;
 pub mod errors;
+pub mod esg;
 pub mod health;
 pub mod home;
 pub mod import;
 pub mod pagination;
+pub mod programmes;
 pub mod routes;
 pub mod security;
 pub mod session;
 pub mod suppliers;
+pub mod trainings;
 pub mod upload;
 
 use actix_web::body::MessageBody;

@@ -5,6 +5,7 @@
 mod admin;
 mod api;
 mod cli;
+mod esg;
 mod health;
 mod imports;
 mod language;
