@@ -1055,3 +1055,83 @@ async fn improvement_programmes_show_their_results_on_the_supplier_page() {
         assert_eq!(stale.status, 409);
     }
 }
+
+#[actix_web::test]
+async fn the_demo_reproduces_the_published_climate_and_training_figures() {
+    use supplier_esg::demo::esg as demo;
+    for db in crate::support::TestDb::each_backend() {
+        let pool = supplier_esg::db::connect(&db.location, 2).unwrap();
+        let mut conn = pool.get().unwrap();
+        let started = std::time::Instant::now();
+        supplier_esg::demo::load(&mut conn, 1).unwrap();
+        eprintln!("-- demo loaded on {} in {:?}", db.label, started.elapsed());
+        let climate = |conn: &mut _, year, bu| esg::climate_figures(conn, year, bu).unwrap();
+        let published = ClimateFigures {
+            with_target: demo::WITH_TARGET_2021 as i64,
+            ghg_verified: demo::GHG_VERIFIED_2021 as i64,
+            ghg_in_progress: demo::GHG_IN_PROGRESS_2021 as i64,
+        };
+        assert_eq!(
+            published,
+            ClimateFigures {
+                with_target: 103,
+                ghg_verified: 41,
+                ghg_in_progress: 9
+            }
+        );
+        assert_eq!(climate(&mut conn, 2021, None), published);
+        assert_eq!(climate(&mut conn, 2021, Some("phones")), published);
+        assert_eq!(
+            climate(&mut conn, 2020, None),
+            ClimateFigures {
+                with_target: 71,
+                ghg_verified: 24,
+                ghg_in_progress: 12
+            }
+        );
+        assert_eq!(
+            climate(&mut conn, 2021, Some("tv")),
+            ClimateFigures::default()
+        );
+        let trained = training::training_figures(&mut conn, 2021, None).unwrap();
+        assert_eq!(
+            trained,
+            TrainingFigures {
+                suppliers: demo::TRAINED_SUPPLIERS_2021 as i64,
+                people: demo::TRAINED_PEOPLE_2021 as i64
+            }
+        );
+        assert!(trained.suppliers >= 200 && trained.people >= 700);
+        let before = training::training_figures(&mut conn, 2020, None).unwrap();
+        assert!(before.suppliers < trained.suppliers && before.people < trained.people);
+
+        let rows = esg::climate_rows(&mut conn, 2021, Some("phones")).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].current.reporting, demo::REPORTING_2021 as i64);
+        assert_eq!(rows[0].previous.reporting, demo::REPORTING_2020 as i64);
+        assert!(rows[0].current.intensity().is_some());
+
+        // The programme and its measured results, on the contact's company.
+        let contact = supplier_esg::models::user::User::by_email(
+            &mut conn,
+            supplier_esg::demo::DEMO_SUPPLIER_LOGIN,
+        )
+        .unwrap()
+        .unwrap();
+        let profile = esg::SupplierEsg::load(&mut conn, contact.supplier_id.unwrap()).unwrap();
+        assert_eq!(profile.programmes.len(), 1);
+        let results: Vec<String> = profile.programmes[0]
+            .1
+            .iter()
+            .filter_map(|i| i.result_text())
+            .collect();
+        assert_eq!(results, ["−14.92 %", "1,165,000 CNY", "+14 %"]);
+        assert_eq!(
+            profile.data.len(),
+            2,
+            "the contact's company reported both years"
+        );
+        assert!(profile.open_requests().is_empty());
+        assert_eq!(esg_request::list(&mut conn).unwrap().len(), 2);
+    }
+}
