@@ -113,6 +113,18 @@ impl Policy for Readers {
     const ROLES: &'static [Role] = &[Role::Admin, Role::Procurement, Role::Viewer];
 }
 
+/// Who may see ESG data: the readers, and a supplier contact (their own).
+pub struct EsgReaders;
+impl Policy for EsgReaders {
+    const ROLES: &'static [Role] = &[Role::Admin, Role::Procurement, Role::Viewer, Role::Supplier];
+}
+
+/// Who may enter ESG data: staff, and a supplier contact (their own).
+pub struct EsgEditors;
+impl Policy for EsgEditors {
+    const ROLES: &'static [Role] = &[Role::Admin, Role::Procurement, Role::Supplier];
+}
+
 pub struct AnyRole;
 impl Policy for AnyRole {
     const ROLES: &'static [Role] = &Role::ALL;

@@ -6,7 +6,9 @@ pub mod password;
 pub mod tokens;
 
 pub use csrf::CsrfForm;
-pub use identity::{AdminOnly, AnyRole, Authorized, Identity, Readers, Staff};
+pub use identity::{
+    AdminOnly, AnyRole, Authorized, EsgEditors, EsgReaders, Identity, Readers, Staff,
+};
 
 pub const SESSION_COOKIE: &str = "sesg_session";
 pub const ANON_CSRF_COOKIE: &str = "sesg_csrf";

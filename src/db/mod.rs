@@ -77,6 +77,33 @@ impl DbConnection {
     }
 }
 
+/// Rows per statement of a multi-row insert: well under SQLite's and
+/// PostgreSQL's limits on bind parameters for tables of up to 32 columns.
+pub const BATCH_ROWS: usize = 500;
+
+/// A multi-row `INSERT` of `rows` (a slice of `Insertable` structs) into
+/// `table`, which `MultiConnection` cannot express: it runs on the backend's
+/// own connection, [`BATCH_ROWS`] rows per statement. Evaluates to the number
+/// of rows inserted; `?` passes errors to the caller.
+macro_rules! insert_batch {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        use diesel::RunQueryDsl as _;
+        let mut inserted = 0usize;
+        for chunk in $rows.chunks($crate::db::BATCH_ROWS) {
+            inserted += match &mut *$conn {
+                $crate::db::DbConnection::Sqlite(c) => {
+                    diesel::insert_into($table).values(chunk).execute(c)?
+                }
+                $crate::db::DbConnection::Postgres(c) => {
+                    diesel::insert_into($table).values(chunk).execute(c)?
+                }
+            };
+        }
+        inserted
+    }};
+}
+pub(crate) use insert_batch;
+
 /// SQLite needs its pragmas on every new connection; PostgreSQL needs nothing.
 #[derive(Debug)]
 struct ConnectionSetup;

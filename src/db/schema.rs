@@ -241,6 +241,104 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    esg_data (id) {
+        id -> Integer,
+        supplier_id -> Integer,
+        year -> Integer,
+        renewable_mwh -> Nullable<Double>,
+        scope1_t -> Double,
+        scope2_t -> Double,
+        has_target -> Bool,
+        target_text -> Text,
+        target_year -> Nullable<Integer>,
+        ghg_verification -> Text,
+        verifier -> Text,
+        statement_attachment_id -> Nullable<Integer>,
+        wastewater_t -> Nullable<Double>,
+        exhaust_t -> Nullable<Double>,
+        hazardous_waste_t -> Nullable<Double>,
+        revenue_mcny -> Nullable<Double>,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    esg_requests (id) {
+        id -> Integer,
+        year -> Integer,
+        business_unit -> Text,
+        due_on -> Nullable<Date>,
+        message -> Text,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    esg_request_recipients (request_id, supplier_id) {
+        request_id -> Integer,
+        supplier_id -> Integer,
+        added_at -> Timestamp,
+        last_reminded_at -> Nullable<Timestamp>,
+        reminders_sent -> Integer,
+    }
+}
+
+diesel::table! {
+    training_sessions (id) {
+        id -> Integer,
+        session_ref -> Text,
+        held_on -> Date,
+        topic -> Text,
+        format -> Text,
+        provider -> Text,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    training_attendance (session_id, supplier_id) {
+        session_id -> Integer,
+        supplier_id -> Integer,
+        people -> Integer,
+    }
+}
+
+diesel::table! {
+    improvement_programmes (id) {
+        id -> Integer,
+        supplier_id -> Integer,
+        title -> Text,
+        started_on -> Date,
+        ended_on -> Nullable<Date>,
+        summary -> Text,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    programme_items (id) {
+        id -> Integer,
+        programme_id -> Integer,
+        area -> Text,
+        actions -> Text,
+        target -> Text,
+        indicator -> Text,
+        result_value -> Nullable<Double>,
+        result_unit -> Text,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(findings -> audits (audit_id));
 diesel::joinable!(corrective_actions -> findings (finding_id));
@@ -251,6 +349,13 @@ diesel::joinable!(audits -> suppliers (supplier_id));
 diesel::joinable!(onboarding_reviews -> suppliers (supplier_id));
 diesel::joinable!(review_red_lines -> onboarding_reviews (review_id));
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(esg_data -> suppliers (supplier_id));
+diesel::joinable!(esg_request_recipients -> esg_requests (request_id));
+diesel::joinable!(esg_request_recipients -> suppliers (supplier_id));
+diesel::joinable!(training_attendance -> training_sessions (session_id));
+diesel::joinable!(training_attendance -> suppliers (supplier_id));
+diesel::joinable!(improvement_programmes -> suppliers (supplier_id));
+diesel::joinable!(programme_items -> improvement_programmes (programme_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -269,4 +374,18 @@ diesel::allow_tables_to_appear_in_same_query!(
     findings,
     corrective_actions,
     action_progress,
+    esg_data,
+    esg_requests,
+    esg_request_recipients,
+    training_sessions,
+    training_attendance,
+    improvement_programmes,
+    programme_items,
+);
+
+diesel::allow_columns_to_appear_in_same_group_by_clause!(
+    suppliers::business_unit,
+    esg_data::year,
+    esg_data::has_target,
+    esg_data::ghg_verification,
 );

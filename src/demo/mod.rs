@@ -3,6 +3,7 @@
 //! reviews…) the way real ones would look; no figure is stored.
 
 pub mod audits;
+pub mod esg;
 pub mod names;
 pub mod suppliers;
 
@@ -148,6 +149,7 @@ pub fn load(conn: &mut DbConnection, scale: u32) -> Result<(), AppError> {
             (DEMO_SUPPLIER_LOGIN, "Chen Hao 陈浩", "supplier", "zh-CN"),
             &first_phone,
         )?;
+        esg::load(conn, &actor, scale, &first_phone)?;
         Ok(())
     })
 }

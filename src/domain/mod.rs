@@ -1,6 +1,7 @@
 pub mod audit;
 pub mod corrective;
 pub mod country;
+pub mod esg;
 pub mod file_kind;
 pub mod grade;
 pub mod kpi;

@@ -3,11 +3,13 @@
 //! whole, and writes nothing unless every row is good.
 
 pub mod audits;
+pub mod esg;
 pub mod findings;
 pub mod onboarding;
 pub mod risk;
 pub mod suppliers;
 pub mod table;
+pub mod training;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -24,6 +26,9 @@ pub struct Outcome {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// Values the file may well mean but that look wrong (an ESG value more
+    /// than ten times last year's): importing needs an explicit confirmation.
+    pub warnings: Vec<Problem>,
 }
 
 /// The kinds of DESIGN §5 this release imports.
@@ -34,15 +39,19 @@ pub enum ImportKind {
     Risk,
     Audits,
     Findings,
+    Esg,
+    Training,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 5] = [
+    pub const ALL: [ImportKind; 7] = [
         ImportKind::Suppliers,
         ImportKind::Onboarding,
         ImportKind::Risk,
         ImportKind::Audits,
         ImportKind::Findings,
+        ImportKind::Esg,
+        ImportKind::Training,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,6 +61,8 @@ impl ImportKind {
             ImportKind::Risk => "risk",
             ImportKind::Audits => "audits",
             ImportKind::Findings => "findings",
+            ImportKind::Esg => "esg",
+            ImportKind::Training => "training",
         }
     }
 
@@ -68,6 +79,8 @@ impl ImportKind {
             ImportKind::Risk => risk::COLUMNS,
             ImportKind::Audits => audits::COLUMNS,
             ImportKind::Findings => findings::COLUMNS,
+            ImportKind::Esg => esg::COLUMNS,
+            ImportKind::Training => training::COLUMNS,
         }
     }
 
@@ -107,6 +120,8 @@ impl ImportKind {
                 ImportKind::Risk => risk::run(conn, actor, bytes, dry_run, today)?,
                 ImportKind::Audits => audits::run(conn, actor, bytes, dry_run, today)?,
                 ImportKind::Findings => findings::run(conn, actor, bytes, dry_run, today, auditor)?,
+                ImportKind::Esg => esg::run(conn, actor, bytes, dry_run, today)?,
+                ImportKind::Training => training::run(conn, actor, bytes, dry_run, today)?,
             };
             Ok(result)
         })

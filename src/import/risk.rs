@@ -112,6 +112,7 @@ pub fn run(
         created: planned.len(),
         updated: 0,
         unchanged: rows - planned.len(),
+        ..Outcome::default()
     };
     if dry_run {
         return Ok(Ok(outcome));

@@ -73,6 +73,48 @@ pub fn record<B: Serialize, A: Serialize>(
     Ok(())
 }
 
+/// One entry of [`record_many`]: (entity id, action, after).
+pub type BatchEntry = (String, &'static str, serde_json::Value);
+
+#[derive(Insertable)]
+#[diesel(table_name = audit_log)]
+#[diesel(treat_none_as_default_value = false)]
+struct NewEntry<'a> {
+    at: NaiveDateTime,
+    actor_id: Option<i32>,
+    actor: &'a str,
+    entity: &'a str,
+    entity_id: &'a str,
+    action: &'a str,
+    before_json: Option<String>,
+    after_json: Option<String>,
+}
+
+/// Logs the creation of many records of one kind at once (imports, the
+/// demo): one multi-row insert instead of a statement per record.
+pub fn record_many(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    entity: &str,
+    entries: &[BatchEntry],
+) -> QueryResult<usize> {
+    let at = now();
+    let rows: Vec<NewEntry> = entries
+        .iter()
+        .map(|(entity_id, action, after)| NewEntry {
+            at,
+            actor_id: actor.user_id,
+            actor: &actor.label,
+            entity,
+            entity_id,
+            action,
+            before_json: None,
+            after_json: serde_json::to_string(after).ok(),
+        })
+        .collect();
+    Ok(crate::db::insert_batch!(conn, audit_log::table, rows))
+}
+
 /// The history of one record, newest first.
 pub fn for_entity(
     conn: &mut DbConnection,

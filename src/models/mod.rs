@@ -4,15 +4,19 @@ pub mod api_token;
 pub mod attachment;
 pub mod audit;
 pub mod audit_log;
+pub mod esg;
+pub mod esg_request;
 pub mod finding;
 pub mod finding_counts;
 pub mod kpi;
 pub mod login_failure;
 pub mod onboarding;
+pub mod programme;
 pub mod risk;
 pub mod session;
 pub mod setting;
 pub mod supplier;
+pub mod training;
 pub mod user;
 
 use chrono::{NaiveDateTime, Utc};
@@ -40,6 +44,47 @@ pub fn like_pattern(term: &str) -> String {
     }
     pattern.push('%');
     pattern
+}
+
+/// Reads any scalar (text, number, yes/no, null) as text, so an API body may
+/// send `"year": 2021` or `"year": "2021"` and the checked input sees the
+/// same text a form or a file would give.
+pub fn loose_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    struct Loose;
+    impl<'de> serde::de::Visitor<'de> for Loose {
+        type Value = String;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("text, a number, true/false or null")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+            Ok(v.to_owned())
+        }
+        fn visit_string<E: serde::de::Error>(self, v: String) -> Result<String, E> {
+            Ok(v)
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+            d.deserialize_any(Loose)
+        }
+    }
+    d.deserialize_any(Loose)
 }
 
 /// A page of a list and the total count behind it.

@@ -753,6 +753,18 @@ pub fn business_units(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
         .load(conn)
 }
 
+/// The few fields of a supplier that lists of other records show.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = suppliers)]
+pub struct SupplierBrief {
+    #[serde(skip)]
+    pub id: i32,
+    pub code: String,
+    pub name: String,
+    pub name_local: String,
+    pub business_unit: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

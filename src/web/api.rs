@@ -8,12 +8,17 @@ use serde_json::json;
 use super::pagination::ListQuery;
 use super::suppliers::{create_supplier, update_supplier, visible_supplier, ListParams};
 use super::AppState;
-use crate::auth::{AnyRole, Authorized, Readers, Staff};
+use crate::auth::{AnyRole, Authorized, EsgEditors, EsgReaders, Readers, Staff};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::import::onboarding::input_of;
+use crate::models::esg::{EsgInput, EsgRecord};
 use crate::models::onboarding::{self, Review};
+use crate::models::supplier::SupplierBrief;
 use crate::models::supplier::{self, Supplier, SupplierInput};
-use crate::models::{now, Paged};
+use crate::models::training::{self, Attendance, SessionInput, SessionSummary};
+use crate::models::{loose_text, now, Paged};
+use crate::web::esg::{save_esg, Refused};
+use crate::web::trainings::{record_attendance, AttendanceForm};
 
 /// Who the token belongs to; handy to check a token works.
 pub async fn me(user: Authorized<AnyRole>) -> HttpResponse {
@@ -603,4 +608,211 @@ pub async fn corrective_action_step(
         })
         .await?;
     Ok(HttpResponse::Ok().json(saved))
+}
+
+/// A supplier's year of ESG data: §5 names, units in the names.
+#[derive(Serialize)]
+pub struct EsgBody {
+    supplier_code: String,
+    supplier_name: String,
+    business_unit: String,
+    #[serde(flatten)]
+    record: EsgRecord,
+    /// Scope 1 + 2 per million CNY of revenue.
+    intensity_t_per_mcny: Option<f64>,
+    /// Where the GHG verification statement downloads from, if there is one.
+    statement_url: Option<String>,
+}
+
+fn esg_body(record: EsgRecord, supplier: &SupplierBrief) -> EsgBody {
+    EsgBody {
+        statement_url: record
+            .statement_attachment_id
+            .map(|_| format!("/esg/data/{}/{}/statement", supplier.code, record.year)),
+        intensity_t_per_mcny: record.intensity(),
+        supplier_code: supplier.code.clone(),
+        supplier_name: supplier.name.clone(),
+        business_unit: supplier.business_unit.clone(),
+        record,
+    }
+}
+
+/// ESG data with the list page's filters (`year`, `business_unit`,
+/// `ghg_verification`, `has_target`, `supplier`, `q`); a supplier contact
+/// sees only their own company's.
+pub async fn esg_data(
+    state: web::Data<AppState>,
+    user: Authorized<EsgReaders>,
+    params: web::Query<crate::web::esg::ListParams>,
+) -> AppResult<HttpResponse> {
+    let params = params.into_inner();
+    let problems = params.filter.problems();
+    if !problems.is_empty() {
+        return Err(AppError::Validation(problems));
+    }
+    let mut filter = params.filter;
+    if user.role() == crate::domain::role::Role::Supplier {
+        filter.only_supplier = Some(user.user.supplier_id.ok_or(AppError::NotFound)?);
+    }
+    let (page, per_page) = (params.list.page(), params.list.per_page());
+    let paged = state
+        .db(move |conn| Ok(filter.page(conn, page, per_page)?))
+        .await?;
+    Ok(HttpResponse::Ok().json(ListBody::from_paged(paged, |(r, s)| esg_body(r, &s))))
+}
+
+/// A year's data in the §5 `esg` fields. An existing year is replaced only
+/// with its `version`; a value more than ten times last year's needs
+/// `"confirm": true`.
+#[derive(Deserialize)]
+pub struct EsgWrite {
+    #[serde(flatten)]
+    input: EsgInput,
+    #[serde(default, deserialize_with = "loose_text")]
+    version: String,
+    #[serde(default, deserialize_with = "loose_text")]
+    confirm: String,
+}
+
+pub async fn create_esg_data(
+    state: web::Data<AppState>,
+    user: Authorized<EsgEditors>,
+    body: web::Json<EsgWrite>,
+) -> AppResult<HttpResponse> {
+    let body = body.into_inner();
+    let version = match body.version.trim() {
+        "" => None,
+        v => Some(v.parse::<i32>().map_err(|_| {
+            invalid(FieldErrors::from([(
+                "version".to_owned(),
+                "field.number".to_owned(),
+            )]))
+        })?),
+    };
+    let confirmed = crate::domain::values::flag(&body.confirm, false)
+        .map_err(|key| invalid(FieldErrors::from([("confirm".to_owned(), key.to_owned())])))?;
+    match save_esg(&state, &user, body.input, version, confirmed, None).await? {
+        Ok(saved) => {
+            let status = if saved.created {
+                actix_web::http::StatusCode::CREATED
+            } else {
+                actix_web::http::StatusCode::OK
+            };
+            let brief = SupplierBrief {
+                id: saved.supplier.id,
+                code: saved.supplier.code.clone(),
+                name: saved.supplier.name.clone(),
+                name_local: saved.supplier.name_local.clone(),
+                business_unit: saved.supplier.business_unit.clone(),
+            };
+            Ok(HttpResponse::build(status).json(esg_body(saved.record, &brief)))
+        }
+        Err(Refused::Problems(problems)) => Err(invalid(problems)),
+        Err(Refused::Jumps(jumps)) => Err(invalid(crate::models::esg::jump_problems(&jumps))),
+    }
+}
+
+#[derive(Serialize)]
+pub struct AttendanceBody {
+    supplier_code: String,
+    people: i32,
+}
+
+#[derive(Serialize)]
+pub struct TrainingBody {
+    #[serde(flatten)]
+    summary: SessionSummary,
+    attendance: Vec<AttendanceBody>,
+}
+
+/// Training sessions (filters `year`, `supplier`, `q`), each with its
+/// attendance.
+pub async fn trainings(
+    state: web::Data<AppState>,
+    _user: Authorized<Readers>,
+    params: web::Query<crate::web::trainings::ListParams>,
+) -> AppResult<HttpResponse> {
+    let params = params.into_inner();
+    let problems = params.filter.problems();
+    if !problems.is_empty() {
+        return Err(AppError::Validation(problems));
+    }
+    let (filter, page, per_page) = (params.filter, params.list.page(), params.list.per_page());
+    let (paged, attendance) = state
+        .db(move |conn| {
+            let paged = filter.page(conn, page, per_page)?;
+            let ids: Vec<i32> = paged.items.iter().map(|s| s.session.id).collect();
+            Ok((paged, training::attendance_for(conn, &ids)?))
+        })
+        .await?;
+    Ok(
+        HttpResponse::Ok().json(ListBody::from_paged(paged, |summary| {
+            let rows = attendance
+                .get(&summary.session.id)
+                .cloned()
+                .unwrap_or_default();
+            TrainingBody {
+                summary,
+                attendance: rows
+                    .into_iter()
+                    .map(|(supplier_code, people)| AttendanceBody {
+                        supplier_code,
+                        people,
+                    })
+                    .collect(),
+            }
+        })),
+    )
+}
+
+/// One §5 `training` row: a supplier's attendance at a session, the
+/// session created from it if new (it must otherwise agree on date and
+/// topic). 201 when the attendance is new, 200 when it replaced a count.
+#[derive(Deserialize)]
+pub struct TrainingWrite {
+    #[serde(flatten)]
+    session: SessionInput,
+    #[serde(default, deserialize_with = "loose_text")]
+    supplier_code: String,
+    #[serde(default, deserialize_with = "loose_text")]
+    people: String,
+}
+
+pub async fn create_training(
+    state: web::Data<AppState>,
+    user: Authorized<Staff>,
+    body: web::Json<TrainingWrite>,
+) -> AppResult<HttpResponse> {
+    let body = body.into_inner();
+    let form = AttendanceForm {
+        supplier_code: body.supplier_code,
+        people: body.people,
+    };
+    let (session, _, outcome) = record_attendance(&state, &user, body.session, form, true)
+        .await?
+        .map_err(invalid)?;
+    let session_id = session.id;
+    let mut attendance = state
+        .db(move |conn| Ok(training::attendance_for(conn, &[session_id])?))
+        .await?;
+    let rows = attendance.remove(&session_id).unwrap_or_default();
+    let status = if outcome == Attendance::Created {
+        actix_web::http::StatusCode::CREATED
+    } else {
+        actix_web::http::StatusCode::OK
+    };
+    Ok(HttpResponse::build(status).json(TrainingBody {
+        summary: SessionSummary {
+            suppliers: rows.len() as i64,
+            people: rows.iter().map(|(_, n)| i64::from(*n)).sum(),
+            session,
+        },
+        attendance: rows
+            .into_iter()
+            .map(|(supplier_code, people)| AttendanceBody {
+                supplier_code,
+                people,
+            })
+            .collect(),
+    }))
 }

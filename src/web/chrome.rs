@@ -67,12 +67,7 @@ const NAV: &[NavEntry] = {
         ),
         entry("actions", "/corrective-actions", &Role::ALL, true),
         entry("smelters", "/smelters", READERS, false),
-        entry(
-            "esg",
-            "/esg",
-            &[Admin, Procurement, Viewer, Supplier],
-            false,
-        ),
+        entry("esg", "/esg", &[Admin, Procurement, Viewer, Supplier], true),
         entry("reports", "/reports", READERS, true),
         entry("import", "/import", &[Admin, Procurement, Auditor], true),
         entry("users", "/admin/users", &[Admin], true),

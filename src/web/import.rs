@@ -27,6 +27,8 @@ struct ImportPage {
     /// Set after a successful check: the stored upload to confirm.
     pending: Option<i32>,
     done: bool,
+    /// The file has warnings and the confirmation box was not ticked.
+    unconfirmed: bool,
 }
 
 /// What an import runs as: programme staff import everything; an auditor
@@ -82,6 +84,7 @@ impl ImportPage {
             outcome: None,
             pending: None,
             done: false,
+            unconfirmed: false,
         }
     }
 }
@@ -172,10 +175,14 @@ pub async fn check(
 pub struct ConfirmForm {
     kind: String,
     upload: i32,
+    /// Ticked to import a file whose check found warnings.
+    #[serde(default)]
+    confirm_warnings: String,
 }
 
 /// Step 2: import the checked file. It is checked again inside the write
-/// transaction, since the data may have changed in between.
+/// transaction, since the data may have changed in between. A file with
+/// warnings is imported only with its confirmation box ticked.
 pub async fn confirm(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -185,23 +192,36 @@ pub async fn confirm(
     let form = form.0;
     let kind = parse_kind(&form.kind)?;
     let auditor = importer(&user, Some(kind))?;
+    let confirmed = crate::domain::values::flag(&form.confirm_warnings, false).unwrap_or(false);
     let actor = user.actor();
     let user_id = user.user.id;
     let upload_id = form.upload;
-    let (file_name, result) = state
+    let (file_name, result, unconfirmed) = state
         .transaction(move |conn| {
             let (info, bytes) =
                 attachment::pending_import(conn, upload_id, user_id)?.ok_or(AppError::NotFound)?;
+            if !confirmed {
+                let checked = kind.run_as(conn, &actor, &bytes, true, now().date(), auditor)?;
+                if checked.as_ref().is_ok_and(|o| !o.warnings.is_empty()) {
+                    return Ok((info.file_name, checked, true));
+                }
+            }
             let result = kind.run_as(conn, &actor, &bytes, false, now().date(), auditor)?;
             if result.is_ok() {
                 attachment::delete(conn, upload_id)?;
             }
-            Ok((info.file_name, result))
+            Ok((info.file_name, result, false))
         })
         .await?;
     let mut page = ImportPage::blank(Chrome::new(&req, Some(&user), "import"), kind.as_str());
     page.file_name = file_name;
     let status = match result {
+        Ok(outcome) if unconfirmed => {
+            page.outcome = Some(outcome);
+            page.pending = Some(upload_id);
+            page.unconfirmed = true;
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+        }
         Ok(outcome) => {
             page.outcome = Some(outcome);
             page.done = true;

@@ -3,7 +3,8 @@
 use actix_web::web;
 
 use super::{
-    actions, admin, api, assets, audits, health, home, import, reports, risk, session, suppliers,
+    actions, admin, api, assets, audits, esg, health, home, import, programmes, reports, risk,
+    session, suppliers, trainings,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -39,6 +40,76 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/suppliers/{code}/reviews",
             web::post().to(suppliers::create_review),
+        )
+        .route(
+            "/suppliers/{code}/programmes/new",
+            web::get().to(programmes::new_form),
+        )
+        .route(
+            "/suppliers/{code}/programmes",
+            web::post().to(programmes::create),
+        )
+        .route(
+            "/suppliers/{code}/programmes/{id}",
+            web::get().to(programmes::detail),
+        )
+        .route(
+            "/suppliers/{code}/programmes/{id}",
+            web::post().to(programmes::update),
+        )
+        .route(
+            "/suppliers/{code}/programmes/{id}/edit",
+            web::get().to(programmes::edit_form),
+        )
+        .route(
+            "/suppliers/{code}/programmes/{id}/items",
+            web::post().to(programmes::add_item),
+        )
+        .route(
+            "/suppliers/{code}/programmes/{id}/items/{item}/delete",
+            web::post().to(programmes::remove_item),
+        )
+        .route("/esg", web::get().to(esg::list))
+        .route("/esg/export.{format}", web::get().to(esg::export))
+        .route("/esg/data/new", web::get().to(esg::new_form))
+        .route("/esg/data", web::post().to(esg::save))
+        .route("/esg/data/{code}/{year}", web::get().to(esg::edit_form))
+        .route(
+            "/esg/data/{code}/{year}/statement",
+            web::get().to(esg::statement),
+        )
+        .route("/esg/climate", web::get().to(esg::climate))
+        .route(
+            "/esg/climate/export.xlsx",
+            web::get().to(esg::climate_export),
+        )
+        .route("/esg/requests", web::get().to(esg::requests))
+        .route("/esg/requests", web::post().to(esg::create_request))
+        .route("/esg/requests/{id}", web::get().to(esg::request_detail))
+        .route(
+            "/esg/requests/{id}/export.{format}",
+            web::get().to(esg::request_export),
+        )
+        .route("/esg/trainings", web::get().to(trainings::list))
+        .route("/esg/trainings", web::post().to(trainings::create))
+        .route("/esg/trainings/new", web::get().to(trainings::new_form))
+        .route(
+            "/esg/trainings/export.{format}",
+            web::get().to(trainings::export),
+        )
+        .route("/esg/trainings/{ref}", web::get().to(trainings::detail))
+        .route("/esg/trainings/{ref}", web::post().to(trainings::update))
+        .route(
+            "/esg/trainings/{ref}/edit",
+            web::get().to(trainings::edit_form),
+        )
+        .route(
+            "/esg/trainings/{ref}/attendance",
+            web::post().to(trainings::add_attendance),
+        )
+        .route(
+            "/esg/trainings/{ref}/attendance/{code}/delete",
+            web::post().to(trainings::remove_attendance),
         )
         .route(
             "/attachments/{id}",
@@ -134,6 +205,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     "/corrective-actions/{id}/{step}",
                     web::post().to(api::corrective_action_step),
                 )
+                .route("/esg-data", web::get().to(api::esg_data))
+                .route("/esg-data", web::post().to(api::create_esg_data))
+                .route("/trainings", web::get().to(api::trainings))
+                .route("/trainings", web::post().to(api::create_training))
                 .default_service(web::to(api::not_found)),
         );
     for (path, _) in home::SOON {

@@ -19,6 +19,7 @@ use crate::domain::supplier_status::{can_change, SupplierStatus};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::export;
 use crate::models::audit_log::{self, AuditEntry};
+use crate::models::esg::SupplierEsg;
 use crate::models::onboarding::{self, RedLineResult, Review, ReviewInput};
 use crate::models::supplier::{self, Supplier, SupplierFilter, SupplierInput};
 use crate::models::{attachment, now, Paged};
@@ -304,10 +305,34 @@ struct DetailPage {
     /// (open, overdue) corrective actions.
     open_actions: (usize, usize),
     timeline: Vec<AuditEntry>,
+    esg: SupplierEsg,
     can_edit: bool,
+    /// Staff, or this supplier's own contact: may enter ESG data.
+    can_enter_esg: bool,
 }
 
 impl DetailPage {
+    /// The measured ESG values by year: (label with unit, value per year
+    /// in `esg.data` order).
+    fn esg_rows(&self) -> Vec<(&'static str, Vec<String>)> {
+        use crate::web::esg::{amount, figure, intensity};
+        let data = &self.esg.data;
+        let row = |label: &str, value: &dyn Fn(&crate::models::esg::EsgRecord) -> String| {
+            (self.chrome.t(label), data.iter().map(value).collect())
+        };
+        vec![
+            row("esg.scope1_t", &|r| figure(r.scope1_t)),
+            row("esg.scope2_t", &|r| figure(r.scope2_t)),
+            row("esg.scope12_t", &|r| figure(r.emissions_t())),
+            row("esg.renewable_mwh", &|r| amount(r.renewable_mwh)),
+            row("esg.wastewater_t", &|r| amount(r.wastewater_t)),
+            row("esg.exhaust_t", &|r| amount(r.exhaust_t)),
+            row("esg.hazardous_waste_t", &|r| amount(r.hazardous_waste_t)),
+            row("esg.revenue_mcny", &|r| amount(r.revenue_mcny)),
+            row("esg.intensity", &|r| intensity(r.intensity())),
+        ]
+    }
+
     fn country_name(&self) -> &'static str {
         country::name(
             &self.supplier.country,
@@ -392,7 +417,7 @@ pub async fn detail(
     code: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let found = visible_supplier(&state, &user, code.into_inner()).await?;
-    let (supplier, parent, children, reviews, history, timeline) = state
+    let (supplier, parent, children, reviews, history, timeline, esg) = state
         .db(move |conn| {
             let parent = match found.parent_id {
                 Some(id) => Supplier::find(conn, id)?,
@@ -420,6 +445,7 @@ pub async fn detail(
             let open_actions = (open.len(), open.iter().filter(|due| today > **due).count());
             let grades = crate::models::setting::Settings::load(conn)?.grades();
             let timeline = audit_log::for_entity(conn, "supplier", &found.code, 100)?;
+            let esg = SupplierEsg::load(conn, found.id)?;
             Ok((
                 found,
                 parent,
@@ -427,6 +453,7 @@ pub async fn detail(
                 reviews,
                 (risks, audits, grades, on_time, open_actions),
                 timeline,
+                esg,
             ))
         })
         .await?;
@@ -443,7 +470,12 @@ pub async fn detail(
         on_time,
         open_actions,
         timeline,
+        esg,
         can_edit: matches!(user.role(), Role::Admin | Role::Procurement),
+        can_enter_esg: matches!(
+            user.role(),
+            Role::Admin | Role::Procurement | Role::Supplier
+        ),
     }
     .page()
 }

@@ -7,6 +7,7 @@ mod admin;
 mod api;
 mod audits;
 mod cli;
+mod esg;
 mod health;
 mod imports;
 mod language;

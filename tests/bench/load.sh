@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Load benchmark (run by hand, not part of CI): release build, the demo at
+# --scale 10, then wrk over loopback against the main pages on SQLite and
+# PostgreSQL. Prints requests/s, p50, p99, each page's ratio to /healthz and
+# the server's peak RSS. Needs wrk (apt-get install wrk).
+#   bash tests/bench/load.sh [SCALE]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/supplier-esg-target}"
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+cargo build --release -q
+bin="$CARGO_TARGET_DIR/release/supplier-esg"
+scale="${1:-10}"
+work=$(mktemp -d)
+pg_admin="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+cleanup() { [ -n "${server:-}" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+port=18080
+
+sign_in() {
+    local jar="$work/jar"
+    rm -f "$jar"
+    curl -s -c "$jar" "http://127.0.0.1:$port/login" > /dev/null
+    local csrf
+    csrf=$(awk '/sesg_csrf/ {print $7}' "$jar")
+    curl -s -b "$jar" -c "$jar" -H "Origin: http://127.0.0.1:$port" \
+        --data-urlencode "csrf=$csrf" --data-urlencode "email=admin@supplier-esg.demo" \
+        --data-urlencode "password=esg-demo-2021!" "http://127.0.0.1:$port/login" > /dev/null
+    awk '/sesg_session/ {print "sesg_session=" $7}' "$jar"
+}
+
+run() {
+    local name="$1" url="$2"
+    wrk -t2 -c8 -d10s --latency -H "Cookie: $cookie" "http://127.0.0.1:$port$url" > "$work/out" 2>&1
+    local rps p50 p99 errors
+    rps=$(awk '/Requests\/sec/ {print $2}' "$work/out")
+    p50=$(awk '$1 == "50%" {print $2}' "$work/out")
+    p99=$(awk '$1 == "99%" {print $2}' "$work/out")
+    errors=$(awk '/Non-2xx/ {print $5}' "$work/out")
+    [ -z "$healthz" ] && healthz="$rps"
+    printf '  %-22s %10s req/s  p50 %8s  p99 %8s  %5.1f%% of /healthz  non-2xx %s\n' \
+        "$name" "$rps" "$p50" "$p99" "$(echo "$rps * 100 / $healthz" | bc -l)" "${errors:-0}"
+}
+
+for backend in sqlite postgres; do
+    if [ "$backend" = sqlite ]; then
+        url="$work/load.db"
+    else
+        psql -q "$pg_admin" -c "DROP DATABASE IF EXISTS bench_load" -c "CREATE DATABASE bench_load"
+        url="${pg_admin%/*}/bench_load"
+    fi
+    start=$(date +%s)
+    DATABASE_URL="$url" "$bin" demo --scale "$scale" > /dev/null
+    echo "$backend: demo --scale $scale loaded in $(( $(date +%s) - start ))s"
+    DATABASE_URL="$url" RUST_LOG=warn "$bin" serve --bind "127.0.0.1:$port" > "$work/server.log" 2>&1 &
+    server=$!
+    sleep 2
+    cookie=$(sign_in)
+    healthz=""
+    run /healthz /healthz
+    run "supplier list+filter" "/suppliers?business_unit=phones&region=international&q=tech"
+    run "supplier page" "/suppliers/S000415"
+    run "overdue list" "/corrective-actions?overdue=true"
+    run "dashboard" "/?year=2021"
+    run "kpis api" "/api/v1/kpis?year=2021"
+    run "supplier csv export" "/suppliers/export.csv?business_unit=tv"
+    echo "  peak RSS $(awk '/VmHWM/ {print $2, $3}' "/proc/$server/status")"
+    kill "$server"; wait "$server" 2>/dev/null || true; server=""
+    [ "$backend" = postgres ] && psql -q "$pg_admin" -c "DROP DATABASE bench_load"
+done
