@@ -521,6 +521,13 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("report.from_60_to_80", "Completion 60–80 % (%)", "按期完成率 60%–80% 的比例（%）"),
     ("report.below_60", "Completion below 60 % (%)", "按期完成率低于 60% 的比例（%）"),
     ("report.open_overdue", "Open overdue actions", "未关闭的逾期整改"),
+    ("report.climate", "Climate", "气候"),
+    ("report.with_target", "Suppliers with a reduction target", "设定减排目标的供应商"),
+    ("report.ghg_verified", "GHG emissions verified", "温室气体排放已核查"),
+    ("report.ghg_in_progress", "GHG verification in progress", "温室气体核查进行中"),
+    ("report.training", "Training", "培训"),
+    ("report.trained_suppliers", "Suppliers trained", "参加培训的供应商"),
+    ("report.trained_people", "People trained", "参加培训的人数"),
     // Import
     ("import.title", "Import", "导入"),
     ("import.kind", "What to import", "导入内容"),

@@ -10,6 +10,7 @@ use crate::db::schema::{audits, corrective_actions, findings, onboarding_reviews
 use crate::db::DbConnection;
 use crate::domain::corrective::on_time_rate;
 use crate::domain::country::{region_of, Region};
+use crate::domain::esg::{ClimateFigures, TrainingFigures};
 use crate::domain::grade::{Grade, GradeThresholds};
 use crate::domain::kpi::{self, Remediation, Shares};
 use crate::error::AppError;
@@ -24,6 +25,8 @@ pub struct Kpis {
     pub audits: AuditFigures,
     pub performance: PerformanceFigures,
     pub remediation: RemediationFigures,
+    pub climate: ClimateFigures,
+    pub training: TrainingFigures,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -288,5 +291,7 @@ pub fn compute(
             below_60_pct,
             open_overdue,
         },
+        climate: super::esg::climate_figures(conn, year, business_unit)?,
+        training: super::training::training_figures(conn, year, business_unit)?,
     })
 }

@@ -213,6 +213,34 @@ impl Dashboard {
         charts::stacked(self.t("dash.performance"), &[row(&self.prev), row(&self.k)])
     }
 
+    pub fn climate_chart(&self) -> String {
+        let c = &self.k.climate;
+        let link = format!("/esg/climate?year={}", self.k.year);
+        charts::bars(
+            self.t("report.climate"),
+            &[
+                (
+                    self.t("report.with_target").to_owned(),
+                    c.with_target as f64,
+                    ACCENT,
+                    link.clone(),
+                ),
+                (
+                    self.t("report.ghg_verified").to_owned(),
+                    c.ghg_verified as f64,
+                    GOOD,
+                    link.clone(),
+                ),
+                (
+                    self.t("report.ghg_in_progress").to_owned(),
+                    c.ghg_in_progress as f64,
+                    WARN,
+                    link,
+                ),
+            ],
+        )
+    }
+
     pub fn remediation_chart(&self) -> String {
         let row = |k: &Kpis| {
             (
@@ -341,6 +369,24 @@ pub fn report_tables(k: &Kpis, prev: &Kpis) -> Vec<ReportTable> {
                     "report.open_overdue",
                     k.remediation.open_overdue.to_string(),
                 ),
+            ],
+        },
+        ReportTable {
+            key: "report.climate",
+            rows: vec![
+                ("report.with_target", k.climate.with_target.to_string()),
+                ("report.ghg_verified", k.climate.ghg_verified.to_string()),
+                (
+                    "report.ghg_in_progress",
+                    k.climate.ghg_in_progress.to_string(),
+                ),
+            ],
+        },
+        ReportTable {
+            key: "report.training",
+            rows: vec![
+                ("report.trained_suppliers", k.training.suppliers.to_string()),
+                ("report.trained_people", k.training.people.to_string()),
             ],
         },
     ]

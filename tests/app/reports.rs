@@ -29,6 +29,12 @@ async fn the_demo_reproduces_the_published_figures() {
         assert_eq!(k["remediation"]["above_80_pct"], 48.0);
         assert_eq!(k["remediation"]["from_60_to_80_pct"], 22.0);
         assert_eq!(k["remediation"]["below_60_pct"], 30.0);
+        assert_eq!(
+            k["climate"],
+            json!({"with_target": 103, "ghg_verified": 41, "ghg_in_progress": 9})
+        );
+        assert!(k["training"]["suppliers"].as_i64().unwrap() >= 200);
+        assert!(k["training"]["people"].as_i64().unwrap() >= 700);
         let phones = api
             .get("/api/v1/kpis?year=2020&business_unit=phones")
             .await
