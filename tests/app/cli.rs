@@ -152,6 +152,16 @@ fn backup_writes_an_openable_copy_on_sqlite_and_points_postgres_to_pg_dump() {
                     copied.ends_with("/1373\nok\n"),
                     "demo data in the copy: {copied}"
                 );
+                // Restore as README says: the copy is a working database.
+                let restored = Command::new(env!("CARGO_BIN_EXE_supplier-esg"))
+                    .args(["kpis", "--year", "2021", "--json"])
+                    .env("DATABASE_URL", &target)
+                    .env("RUST_LOG", "warn")
+                    .output()
+                    .unwrap();
+                assert!(restored.status.success());
+                let figures: serde_json::Value = serde_json::from_slice(&restored.stdout).unwrap();
+                assert_eq!(figures["suppliers"]["production_total"], 1221);
                 // Never overwrite an existing file.
                 assert_eq!(
                     run(&db, &["backup", target.to_str().unwrap()], None)
