@@ -1,5 +1,6 @@
 pub mod country;
 pub mod file_kind;
+pub mod minerals;
 pub mod red_lines;
 pub mod role;
 pub mod supplier_status;

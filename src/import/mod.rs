@@ -2,7 +2,9 @@
 //! already keep elsewhere. Each kind reads its file with [`table`], checks it
 //! whole, and writes nothing unless every row is good.
 
+pub mod cmrt;
 pub mod onboarding;
+pub mod smelters;
 pub mod suppliers;
 pub mod table;
 
@@ -21,6 +23,19 @@ pub struct Outcome {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// What a good file still made the check remark on: rows kept as they
+    /// are but not (fully) matched (CMRT/EMRT check report).
+    pub remarks: Vec<Problem>,
+}
+
+/// What some kinds need besides the file: `cmrt` is a supplier's file for a
+/// reporting year.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub supplier: String,
+    pub year: String,
+    /// Kept with the stored file.
+    pub file_name: String,
 }
 
 /// The kinds of DESIGN §5 this release imports.
@@ -28,16 +43,30 @@ pub struct Outcome {
 pub enum ImportKind {
     Suppliers,
     Onboarding,
+    Smelters,
+    Cmrt,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 2] = [ImportKind::Suppliers, ImportKind::Onboarding];
+    pub const ALL: [ImportKind; 4] = [
+        ImportKind::Suppliers,
+        ImportKind::Onboarding,
+        ImportKind::Smelters,
+        ImportKind::Cmrt,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             ImportKind::Suppliers => "suppliers",
             ImportKind::Onboarding => "onboarding",
+            ImportKind::Smelters => "smelters",
+            ImportKind::Cmrt => "cmrt",
         }
+    }
+
+    /// Whether the kind needs `--supplier` and `--year`.
+    pub fn needs_supplier_and_year(self) -> bool {
+        self == ImportKind::Cmrt
     }
 
     pub fn parse(value: &str) -> Option<ImportKind> {
@@ -50,6 +79,9 @@ impl ImportKind {
         match self {
             ImportKind::Suppliers => suppliers::COLUMNS,
             ImportKind::Onboarding => onboarding::COLUMNS,
+            ImportKind::Smelters => smelters::COLUMNS,
+            // A CMRT/EMRT workbook is read by sheet and position.
+            ImportKind::Cmrt => &[],
         }
     }
 
@@ -62,12 +94,16 @@ impl ImportKind {
         bytes: &[u8],
         dry_run: bool,
         today: NaiveDate,
+        options: &ImportOptions,
     ) -> Result<Result<Outcome, Vec<Problem>>, AppError> {
         use diesel::Connection;
         conn.transaction(|conn| {
             let result = match self {
                 ImportKind::Suppliers => suppliers::run(conn, actor, bytes, dry_run, today)?,
                 ImportKind::Onboarding => onboarding::run(conn, actor, bytes, dry_run, today)?,
+                ImportKind::Smelters => smelters::run(conn, actor, bytes, dry_run, today)?,
+                ImportKind::Cmrt => cmrt::import(conn, actor, bytes, dry_run, today, options)?
+                    .map(|result| result.outcome),
             };
             Ok(result)
         })

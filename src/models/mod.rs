@@ -4,9 +4,12 @@ pub mod api_token;
 pub mod attachment;
 pub mod audit_log;
 pub mod login_failure;
+pub mod mineral_submission;
 pub mod onboarding;
+pub mod replacement_plan;
 pub mod session;
 pub mod setting;
+pub mod smelter;
 pub mod supplier;
 pub mod user;
 
@@ -36,6 +39,27 @@ pub fn like_pattern(term: &str) -> String {
     pattern.push('%');
     pattern
 }
+
+/// Inserts many rows with one statement per chunk. `MultiConnection` cannot
+/// build multi-row inserts (DESIGN §3), so this matches on the backend; the
+/// row structs need `treat_none_as_default_value = false` for SQLite.
+macro_rules! insert_many {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        let mut inserted = 0usize;
+        for chunk in $rows.chunks(400) {
+            inserted += match &mut *$conn {
+                $crate::db::DbConnection::Sqlite(c) => {
+                    diesel::insert_into($table).values(chunk).execute(c)?
+                }
+                $crate::db::DbConnection::Postgres(c) => {
+                    diesel::insert_into($table).values(chunk).execute(c)?
+                }
+            };
+        }
+        inserted
+    }};
+}
+pub(crate) use insert_many;
 
 /// A page of a list and the total count behind it.
 #[derive(Debug, Clone)]

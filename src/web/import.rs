@@ -8,10 +8,9 @@ use serde::Deserialize;
 use super::chrome::Chrome;
 use super::{upload, AppState, RenderHtml};
 use crate::auth::{Authorized, CsrfForm, Staff};
-use crate::domain::file_kind::FileKind;
 use crate::error::{AppError, AppResult};
 use crate::import::table::Problem;
-use crate::import::{reason_text, ImportKind, Outcome};
+use crate::import::{reason_text, ImportKind, ImportOptions, Outcome};
 use crate::models::{attachment, now};
 
 #[derive(Template)]
@@ -20,6 +19,9 @@ struct ImportPage {
     chrome: Chrome,
     kind: &'static str,
     file_name: String,
+    /// CMRT/EMRT only: the supplier and reporting year of the file.
+    supplier: String,
+    year: String,
     problems: Vec<Problem>,
     outcome: Option<Outcome>,
     /// Set after a successful check: the stored upload to confirm.
@@ -60,6 +62,8 @@ impl ImportPage {
             chrome,
             kind,
             file_name: String::new(),
+            supplier: String::new(),
+            year: String::new(),
             problems: Vec::new(),
             outcome: None,
             pending: None,
@@ -98,8 +102,9 @@ pub async fn check(
     user: Authorized<Staff>,
     payload: web::Payload,
 ) -> AppResult<HttpResponse> {
-    let submitted = upload::read(&req, &state, payload, &[FileKind::Text, FileKind::Zip]).await?;
+    let submitted = upload::read(&req, &state, payload, upload::IMPORT_KINDS).await?;
     let kind = parse_kind(submitted.field("kind"))?;
+    let options = options_of(kind, submitted.field("supplier"), submitted.field("year"));
     let file = submitted
         .files
         .get("file")
@@ -108,9 +113,20 @@ pub async fn check(
     let actor = user.actor();
     let user_id = user.user.id;
     let upload = file.clone();
+    let check_options = ImportOptions {
+        file_name: file.file_name.clone(),
+        ..options.clone()
+    };
     let (result, pending) = state
         .transaction(move |conn| {
-            let result = kind.run(conn, &actor, &upload.bytes, true, now().date())?;
+            let result = kind.run(
+                conn,
+                &actor,
+                &upload.bytes,
+                true,
+                now().date(),
+                &check_options,
+            )?;
             let pending = match &result {
                 Ok(_) => Some(attachment::store(
                     conn,
@@ -126,6 +142,8 @@ pub async fn check(
         .await?;
     let mut page = ImportPage::blank(Chrome::new(&req, Some(&user), "import"), kind.as_str());
     page.file_name = file.file_name;
+    page.supplier = options.supplier;
+    page.year = options.year;
     page.pending = pending;
     let status = match result {
         Ok(outcome) => {
@@ -142,10 +160,27 @@ pub async fn check(
         .body(page.render_html()?))
 }
 
+/// The supplier and year are kept only for the kinds that need them.
+fn options_of(kind: ImportKind, supplier: &str, year: &str) -> ImportOptions {
+    if kind.needs_supplier_and_year() {
+        ImportOptions {
+            supplier: supplier.trim().to_owned(),
+            year: year.trim().to_owned(),
+            file_name: String::new(),
+        }
+    } else {
+        ImportOptions::default()
+    }
+}
+
 #[derive(Deserialize)]
 pub struct ConfirmForm {
     kind: String,
     upload: i32,
+    #[serde(default)]
+    supplier: String,
+    #[serde(default)]
+    year: String,
 }
 
 /// Step 2: import the checked file. It is checked again inside the write
@@ -161,11 +196,17 @@ pub async fn confirm(
     let actor = user.actor();
     let user_id = user.user.id;
     let upload_id = form.upload;
+    let options = options_of(kind, &form.supplier, &form.year);
+    let run_options = options.clone();
     let (file_name, result) = state
         .transaction(move |conn| {
             let (info, bytes) =
                 attachment::pending_import(conn, upload_id, user_id)?.ok_or(AppError::NotFound)?;
-            let result = kind.run(conn, &actor, &bytes, false, now().date())?;
+            let run_options = ImportOptions {
+                file_name: info.file_name.clone(),
+                ..run_options
+            };
+            let result = kind.run(conn, &actor, &bytes, false, now().date(), &run_options)?;
             if result.is_ok() {
                 attachment::delete(conn, upload_id)?;
             }
@@ -174,6 +215,8 @@ pub async fn confirm(
         .await?;
     let mut page = ImportPage::blank(Chrome::new(&req, Some(&user), "import"), kind.as_str());
     page.file_name = file_name;
+    page.supplier = options.supplier;
+    page.year = options.year;
     let status = match result {
         Ok(outcome) => {
             page.outcome = Some(outcome);

@@ -5,6 +5,7 @@
 mod admin;
 mod api;
 mod cli;
+mod cmrt_files;
 mod health;
 mod imports;
 mod language;
