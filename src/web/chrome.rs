@@ -66,7 +66,13 @@ const NAV: &[NavEntry] = {
             false,
         ),
         entry("actions", "/corrective-actions", &Role::ALL, false),
-        entry("smelters", "/smelters", READERS, false),
+        // Supplier contacts land on their own company's smelters page.
+        entry(
+            "smelters",
+            "/smelters",
+            &[Admin, Procurement, Viewer, Supplier],
+            true,
+        ),
         entry(
             "esg",
             "/esg",

@@ -72,7 +72,6 @@ pub const SOON: &[(&str, &str)] = &[
     ("/risk", "risk"),
     ("/audits", "audits"),
     ("/corrective-actions", "actions"),
-    ("/smelters", "smelters"),
     ("/esg", "esg"),
     ("/reports", "reports"),
 ];

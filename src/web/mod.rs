@@ -4,6 +4,7 @@ pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod chrome;
+pub mod cmrt;
 pub mod errors;
 pub mod health;
 pub mod home;
@@ -12,6 +13,7 @@ pub mod pagination;
 pub mod routes;
 pub mod security;
 pub mod session;
+pub mod smelters;
 pub mod suppliers;
 pub mod upload;
 

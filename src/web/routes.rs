@@ -2,7 +2,7 @@
 
 use actix_web::web;
 
-use super::{admin, api, assets, health, home, import, session, suppliers};
+use super::{admin, api, assets, cmrt, health, home, import, session, smelters, suppliers};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
@@ -31,6 +31,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(suppliers::change_status),
         )
         .route(
+            "/suppliers/{code}/smelters",
+            web::get().to(cmrt::supplier_page),
+        )
+        .route("/suppliers/{code}/cmrt", web::post().to(cmrt::check))
+        .route(
+            "/suppliers/{code}/cmrt/confirm",
+            web::post().to(cmrt::confirm),
+        )
+        .route(
             "/suppliers/{code}/reviews/new",
             web::get().to(suppliers::review_form),
         )
@@ -42,6 +51,43 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/attachments/{id}",
             web::get().to(suppliers::download_attachment),
         )
+        .route("/smelters", web::get().to(smelters::overview))
+        .route(
+            "/smelters/export.{format}",
+            web::get().to(smelters::export_declared),
+        )
+        .route("/smelters/reference", web::get().to(smelters::reference))
+        .route(
+            "/smelters/reference/export.{format}",
+            web::get().to(smelters::export_reference),
+        )
+        .route(
+            "/smelters/suppliers",
+            web::get().to(smelters::suppliers_view),
+        )
+        .route(
+            "/smelters/suppliers/export.{format}",
+            web::get().to(smelters::export_suppliers),
+        )
+        .route("/smelters/plans", web::get().to(smelters::plans))
+        .route(
+            "/smelters/plans/export.{format}",
+            web::get().to(smelters::export_plans),
+        )
+        .route("/smelters/plans/{id}", web::get().to(smelters::plan))
+        .route(
+            "/smelters/plans/{id}",
+            web::post().to(smelters::update_plan),
+        )
+        .route(
+            "/smelters/submissions/{id}",
+            web::get().to(cmrt::submission),
+        )
+        .route(
+            "/smelters/submissions/{id}/file",
+            web::get().to(cmrt::submission_file),
+        )
+        .route("/smelters/{smelter_id}", web::get().to(smelters::detail))
         .route("/import", web::get().to(import::page))
         .route("/import", web::post().to(import::check))
         .route("/import/confirm", web::post().to(import::confirm))
@@ -74,6 +120,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     web::get().to(api::onboarding_reviews),
                 )
                 .route("/onboarding-reviews", web::post().to(api::create_review))
+                .route("/smelters", web::get().to(api::smelters))
+                .route(
+                    "/suppliers/{code}/smelters",
+                    web::get().to(api::supplier_smelters),
+                )
                 .default_service(web::to(api::not_found)),
         );
     for (path, _) in home::SOON {

@@ -318,3 +318,53 @@ impl TemplateFile {
         }
     }
 }
+
+/// A minimal Compound File Binary container holding an `EncryptedPackage`
+/// stream: what Excel saves when a workbook is protected with a password.
+pub fn password_protected() -> Vec<u8> {
+    const FREE: u32 = 0xFFFF_FFFF;
+    const END: u32 = 0xFFFF_FFFE;
+    const FAT: u32 = 0xFFFF_FFFD;
+    let mut header = vec![0u8; 512];
+    header[..8].copy_from_slice(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
+    let put16 =
+        |buf: &mut Vec<u8>, at: usize, v: u16| buf[at..at + 2].copy_from_slice(&v.to_le_bytes());
+    let put32 =
+        |buf: &mut Vec<u8>, at: usize, v: u32| buf[at..at + 4].copy_from_slice(&v.to_le_bytes());
+    put16(&mut header, 24, 0x003E);
+    put16(&mut header, 26, 0x0003);
+    put16(&mut header, 28, 0xFFFE);
+    put16(&mut header, 30, 0x0009);
+    put16(&mut header, 32, 0x0006);
+    put32(&mut header, 44, 1); // FAT sectors
+    put32(&mut header, 48, 1); // first directory sector
+    put32(&mut header, 56, 0x1000);
+    put32(&mut header, 60, END); // no mini FAT
+    put32(&mut header, 68, END); // no DIFAT sectors
+    put32(&mut header, 76, 0); // the FAT is sector 0
+    for i in 1..109 {
+        put32(&mut header, 76 + i * 4, FREE);
+    }
+    let mut fat = vec![0xFFu8; 512];
+    put32(&mut fat, 0, FAT);
+    put32(&mut fat, 4, END);
+    let mut dir = vec![0u8; 512];
+    let entry = |dir: &mut Vec<u8>, index: usize, name: &str, kind: u8, child: u32| {
+        let base = index * 128;
+        let utf16: Vec<u16> = name.encode_utf16().chain([0]).collect();
+        for (i, unit) in utf16.iter().enumerate() {
+            dir[base + i * 2..base + i * 2 + 2].copy_from_slice(&unit.to_le_bytes());
+        }
+        dir[base + 64..base + 66].copy_from_slice(&((utf16.len() * 2) as u16).to_le_bytes());
+        dir[base + 66] = kind;
+        dir[base + 67] = 1;
+        dir[base + 68..base + 72].copy_from_slice(&FREE.to_le_bytes());
+        dir[base + 72..base + 76].copy_from_slice(&FREE.to_le_bytes());
+        dir[base + 76..base + 80].copy_from_slice(&child.to_le_bytes());
+        dir[base + 116..base + 120].copy_from_slice(&END.to_le_bytes());
+    };
+    entry(&mut dir, 0, "Root Entry", 5, 1);
+    entry(&mut dir, 1, "EncryptedPackage", 2, FREE);
+    entry(&mut dir, 2, "EncryptionInfo", 2, FREE);
+    [header, fat, dir].concat()
+}

@@ -10,5 +10,6 @@ mod health;
 mod imports;
 mod language;
 mod sessions;
+mod smelters;
 mod suppliers;
 mod support;
