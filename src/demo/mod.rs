@@ -2,6 +2,7 @@
 //! into an empty database. Everything is generated as records (suppliers,
 //! reviews…) the way real ones would look; no figure is stored.
 
+pub mod minerals;
 pub mod names;
 pub mod suppliers;
 
@@ -137,6 +138,7 @@ pub fn load(conn: &mut DbConnection, scale: u32) -> Result<(), AppError> {
             (DEMO_SUPPLIER_LOGIN, "Chen Hao 陈浩", "supplier", "zh-CN"),
             &first_phone,
         )?;
+        minerals::load(conn, &actor)?;
         Ok(())
     })
 }

@@ -718,3 +718,47 @@ async fn lists_filter_export_and_answer_the_api() {
         );
     }
 }
+
+#[actix_web::test]
+async fn the_demo_has_the_published_smelter_figures() {
+    for app in TestApp::each_backend().await {
+        let started = std::time::Instant::now();
+        supplier_esg::demo::load(&mut app.conn(), 1).unwrap();
+        eprintln!(
+            "demo load ({}): {:.1} s",
+            app.db.label,
+            started.elapsed().as_secs_f64()
+        );
+        let figures = smelter::smelter_figures(&mut app.conn(), 2021, Some("phones")).unwrap();
+        assert_eq!(figures.total, 431);
+        assert_eq!(figures.countries, 59);
+        assert_eq!(figures.conformant_pct, Some(93.5));
+        let metals: Vec<(&str, i64, i64, Option<f64>)> = figures
+            .by_metal
+            .iter()
+            .map(|m| (m.metal.as_str(), m.total, m.conformant, m.conformant_pct))
+            .collect();
+        assert_eq!(
+            metals,
+            vec![
+                ("cobalt", 90, 63, Some(70.0)),
+                ("gold", 173, 173, Some(100.0)),
+                ("tantalum", 36, 36, Some(100.0)),
+                ("tin", 81, 80, Some(98.8)),
+                ("tungsten", 51, 51, Some(100.0)),
+            ]
+        );
+        // Other business units add smelters of their own; 2020 is smaller.
+        let everyone = smelter::smelter_figures(&mut app.conn(), 2021, None).unwrap();
+        assert!(everyone.total > 431);
+        let earlier = smelter::smelter_figures(&mut app.conn(), 2020, Some("phones")).unwrap();
+        assert!(earlier.total > 0 && earlier.total < 431);
+        assert!(app.count("replacement_plans") > 0);
+        let unmatched: i64 = supplier_esg::db::schema::smelter_declarations::table
+            .filter(supplier_esg::db::schema::smelter_declarations::smelter_ref_id.is_null())
+            .count()
+            .get_result(&mut *app.conn())
+            .unwrap();
+        assert!(unmatched > 0, "the demo's files are as messy as real ones");
+    }
+}
