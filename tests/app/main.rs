@@ -4,6 +4,7 @@
 
 mod admin;
 mod api;
+mod bench;
 mod cli;
 mod cmrt_files;
 mod health;

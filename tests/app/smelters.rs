@@ -562,6 +562,16 @@ async fn supplier_contacts_upload_their_own_files_and_see_nothing_else() {
 #[actix_web::test]
 async fn lists_filter_export_and_answer_the_api() {
     for app in TestApp::each_backend().await {
+        let mut viewer = app.signed_in("viewer").await;
+        let empty = viewer.get("/smelters").await;
+        assert_eq!(empty.status, 200);
+        assert!(empty
+            .body
+            .contains("No CMRT or EMRT file declares a smelter for this year."));
+        assert_eq!(
+            viewer.get("/api/v1/smelters?year=2021").await.json()["total"],
+            0
+        );
         load_reference(&app, REFERENCE);
         app.add_supplier("P1", "CN");
         app.add_supplier_with("T1", |s| s.business_unit = "tv".into());
@@ -593,7 +603,6 @@ async fn lists_filter_export_and_answer_the_api() {
             "T1",
             "2021",
         );
-        let mut viewer = app.signed_in("viewer").await;
         let all = viewer.get("/smelters?year=2021").await;
         assert_eq!(all.status, 200);
         assert!(all.body.contains("6 total"), "declared in 2021 by anyone");
