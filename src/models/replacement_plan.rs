@@ -16,8 +16,8 @@ use crate::db::schema::{
 };
 use crate::db::DbConnection;
 use crate::domain::minerals::{
-    needs_plan, plan_due, PlanAction, PlanStatus, RmapStatus, Template, CLOSED_BY_HAND,
-    CLOSED_CONFORMANT, CLOSED_REMOVED,
+    needs_plan, plan_due, PlanAction, PlanStatus, RmapStatus, CLOSED_BY_HAND, CLOSED_CONFORMANT,
+    CLOSED_REMOVED,
 };
 use crate::domain::values;
 use crate::error::{AppError, FieldErrors};
@@ -207,25 +207,39 @@ pub fn sync(
         };
         let at = now();
         for (supplier_id, smelter_id) in opening {
-            let id: i32 = diesel::insert_into(replacement_plans::table)
+            let mut plan = Plan {
+                id: 0,
+                supplier_id,
+                smelter_ref_id: smelter_id,
+                opened_on: today,
+                due_on: plan_due(today),
+                action: PlanAction::Undecided.as_str().to_owned(),
+                owner_email: owners.get(&supplier_id).cloned().unwrap_or_default(),
+                status: PlanStatus::Open.as_str().to_owned(),
+                closed_on: None,
+                close_reason: String::new(),
+                note: String::new(),
+                created_at: at,
+                updated_at: at,
+                version: 1,
+            };
+            plan.id = diesel::insert_into(replacement_plans::table)
                 .values((
-                    replacement_plans::supplier_id.eq(supplier_id),
-                    replacement_plans::smelter_ref_id.eq(smelter_id),
-                    replacement_plans::opened_on.eq(today),
-                    replacement_plans::due_on.eq(plan_due(today)),
-                    replacement_plans::action.eq(PlanAction::Undecided.as_str()),
-                    replacement_plans::owner_email
-                        .eq(owners.get(&supplier_id).cloned().unwrap_or_default()),
-                    replacement_plans::status.eq(PlanStatus::Open.as_str()),
-                    replacement_plans::close_reason.eq(""),
-                    replacement_plans::note.eq(""),
-                    replacement_plans::created_at.eq(at),
-                    replacement_plans::updated_at.eq(at),
-                    replacement_plans::version.eq(1),
+                    replacement_plans::supplier_id.eq(plan.supplier_id),
+                    replacement_plans::smelter_ref_id.eq(plan.smelter_ref_id),
+                    replacement_plans::opened_on.eq(plan.opened_on),
+                    replacement_plans::due_on.eq(plan.due_on),
+                    replacement_plans::action.eq(&plan.action),
+                    replacement_plans::owner_email.eq(&plan.owner_email),
+                    replacement_plans::status.eq(&plan.status),
+                    replacement_plans::close_reason.eq(&plan.close_reason),
+                    replacement_plans::note.eq(&plan.note),
+                    replacement_plans::created_at.eq(plan.created_at),
+                    replacement_plans::updated_at.eq(plan.updated_at),
+                    replacement_plans::version.eq(plan.version),
                 ))
                 .returning(replacement_plans::id)
                 .get_result(conn)?;
-            let plan = Plan::find(conn, id)?.ok_or(AppError::NotFound)?;
             audit_log::record::<(), _>(
                 conn,
                 actor,
@@ -601,13 +615,6 @@ pub fn overdue(conn: &mut DbConnection, today: NaiveDate) -> QueryResult<Vec<Pla
         ..PlanFilter::default()
     }
     .all(conn, today)
-}
-
-/// The template a plan's smelter belongs to, for display.
-pub fn template_of(metal: &str) -> &'static str {
-    crate::domain::minerals::Metal::parse(metal)
-        .map(|m| m.template())
-        .map_or("", Template::label)
 }
 
 #[cfg(test)]
