@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use supplier_esg::config::Config;
 use supplier_esg::error::AppError;
 use supplier_esg::i18n::Lang;
-use supplier_esg::import::{reason_text, ImportKind};
+use supplier_esg::import::{reason_text, ImportKind, ImportOptions};
 use supplier_esg::jobs::planner;
 use supplier_esg::models::audit_log::Actor;
 use supplier_esg::models::user::{create_user, User, UserInput};
@@ -78,12 +78,18 @@ enum Command {
     },
     /// Import a DESIGN §5 file (CSV or XLSX): checked whole, all or nothing.
     Import {
-        /// suppliers | onboarding
+        /// suppliers | onboarding | smelters | cmrt
         kind: String,
         file: PathBuf,
         /// Check the file and report what would change, without writing.
         #[arg(long)]
         dry_run: bool,
+        /// cmrt: the code of the supplier whose CMRT/EMRT this is.
+        #[arg(long)]
+        supplier: Option<String>,
+        /// cmrt: the reporting year the file covers.
+        #[arg(long)]
+        year: Option<String>,
     },
 }
 
@@ -138,6 +144,12 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// Exits with clap's usage message and exit code 2.
+fn usage_error(kind: clap::error::ErrorKind, message: &str) -> ! {
+    use clap::CommandFactory;
+    Cli::command().error(kind, message).exit()
 }
 
 fn run(command: Command) -> Result<(), AppError> {
@@ -229,6 +241,8 @@ fn run(command: Command) -> Result<(), AppError> {
             kind,
             file,
             dry_run,
+            supplier,
+            year,
         } => {
             let kind = ImportKind::parse(&kind).ok_or_else(|| {
                 AppError::BadInput(format!(
@@ -236,6 +250,34 @@ fn run(command: Command) -> Result<(), AppError> {
                     ImportKind::ALL.map(ImportKind::as_str).join(", ")
                 ))
             })?;
+            if kind.needs_supplier_and_year() {
+                if supplier.is_none() || year.is_none() {
+                    usage_error(
+                        clap::error::ErrorKind::MissingRequiredArgument,
+                        &format!(
+                            "import {} needs --supplier CODE and --year YEAR",
+                            kind.as_str()
+                        ),
+                    );
+                }
+            } else if supplier.is_some() || year.is_some() {
+                usage_error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    &format!(
+                        "--supplier and --year are only for import cmrt, not {}",
+                        kind.as_str()
+                    ),
+                );
+            }
+            let options = ImportOptions {
+                supplier: supplier.unwrap_or_default(),
+                year: year.unwrap_or_default(),
+                file_name: file
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                auditor: None,
+            };
             let bytes = std::fs::read(&file)
                 .map_err(|e| AppError::BadInput(format!("cannot read {}: {e}", file.display())))?;
             let pool = db::connect(&config.database, 1)?;
@@ -246,8 +288,25 @@ fn run(command: Command) -> Result<(), AppError> {
                 &bytes,
                 dry_run,
                 today,
+                &options,
             )? {
                 Ok(outcome) => {
+                    if !outcome.remarks.is_empty() {
+                        eprintln!(
+                            "{} remark(s): rows kept as they are, see the check report",
+                            outcome.remarks.len()
+                        );
+                        eprintln!("row\tcolumn\tvalue\tremark");
+                        for p in &outcome.remarks {
+                            eprintln!(
+                                "{}\t{}\t{}\t{}",
+                                p.row,
+                                p.column,
+                                p.value,
+                                reason_text(Lang::En, &p.reason)
+                            );
+                        }
+                    }
                     println!(
                         "{}{} rows: {} new, {} changed, {} unchanged",
                         if dry_run {

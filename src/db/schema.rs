@@ -339,6 +339,104 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    smelters (id) {
+        id -> Integer,
+        smelter_id -> Text,
+        metal -> Text,
+        name -> Text,
+        country -> Text,
+        rmap_status -> Text,
+        status_since -> Date,
+        name_key -> Text,
+        search_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    smelter_status_history (id) {
+        id -> Integer,
+        smelter_ref_id -> Integer,
+        changed_on -> Date,
+        previous_status -> Nullable<Text>,
+        status -> Text,
+        recorded_at -> Timestamp,
+        recorded_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    mineral_submissions (id) {
+        id -> Integer,
+        supplier_id -> Integer,
+        year -> Integer,
+        template -> Text,
+        revision -> Text,
+        company_name -> Text,
+        declaration_scope -> Text,
+        declaration_json -> Text,
+        file_name -> Text,
+        sha256 -> Text,
+        attachment_id -> Nullable<Integer>,
+        rows_total -> Integer,
+        rows_matched -> Integer,
+        rows_flagged -> Integer,
+        imported_at -> Timestamp,
+        imported_by -> Nullable<Integer>,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    smelter_declarations (id) {
+        id -> Integer,
+        submission_id -> Integer,
+        row_number -> Integer,
+        metal_text -> Text,
+        metal -> Nullable<Text>,
+        lookup_name -> Text,
+        smelter_name -> Text,
+        country_text -> Text,
+        id_input -> Text,
+        smelter_id_text -> Text,
+        id_source -> Text,
+        street -> Text,
+        city -> Text,
+        state_province -> Text,
+        contact_name -> Text,
+        contact_email -> Text,
+        next_steps -> Text,
+        mine_name -> Text,
+        mine_country -> Text,
+        recycled -> Text,
+        comments -> Text,
+        smelter_ref_id -> Nullable<Integer>,
+        match_kind -> Text,
+        issues -> Text,
+    }
+}
+
+diesel::table! {
+    replacement_plans (id) {
+        id -> Integer,
+        supplier_id -> Integer,
+        smelter_ref_id -> Integer,
+        opened_on -> Date,
+        due_on -> Date,
+        action -> Text,
+        owner_email -> Text,
+        status -> Text,
+        closed_on -> Nullable<Date>,
+        close_reason -> Text,
+        note -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(findings -> audits (audit_id));
 diesel::joinable!(corrective_actions -> findings (finding_id));
@@ -356,6 +454,12 @@ diesel::joinable!(training_attendance -> training_sessions (session_id));
 diesel::joinable!(training_attendance -> suppliers (supplier_id));
 diesel::joinable!(improvement_programmes -> suppliers (supplier_id));
 diesel::joinable!(programme_items -> improvement_programmes (programme_id));
+diesel::joinable!(smelter_status_history -> smelters (smelter_ref_id));
+diesel::joinable!(mineral_submissions -> suppliers (supplier_id));
+diesel::joinable!(smelter_declarations -> mineral_submissions (submission_id));
+diesel::joinable!(smelter_declarations -> smelters (smelter_ref_id));
+diesel::joinable!(replacement_plans -> suppliers (supplier_id));
+diesel::joinable!(replacement_plans -> smelters (smelter_ref_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -381,6 +485,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     training_attendance,
     improvement_programmes,
     programme_items,
+    smelters,
+    smelter_status_history,
+    mineral_submissions,
+    smelter_declarations,
+    replacement_plans,
 );
 
 diesel::allow_columns_to_appear_in_same_group_by_clause!(

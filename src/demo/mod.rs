@@ -4,6 +4,7 @@
 
 pub mod audits;
 pub mod esg;
+pub mod minerals;
 pub mod names;
 pub mod suppliers;
 
@@ -150,6 +151,7 @@ pub fn load(conn: &mut DbConnection, scale: u32) -> Result<(), AppError> {
             &first_phone,
         )?;
         esg::load(conn, &actor, scale, &first_phone)?;
+        minerals::load(conn, &actor)?;
         Ok(())
     })
 }

@@ -12,6 +12,9 @@ pub enum FileKind {
     Zip,
     /// UTF-8 text such as CSV.
     Text,
+    /// Compound File Binary: old `.xls` workbooks and password-protected
+    /// Office files. Accepted only where an import can say which it is.
+    Cfb,
 }
 
 impl FileKind {
@@ -24,6 +27,7 @@ impl FileKind {
             FileKind::Webp => "image/webp",
             FileKind::Zip => "application/zip",
             FileKind::Text => "text/plain; charset=utf-8",
+            FileKind::Cfb => "application/x-cfb",
         }
     }
 }
@@ -41,6 +45,8 @@ pub fn detect(bytes: &[u8]) -> Option<FileKind> {
         Some(FileKind::Webp)
     } else if bytes.starts_with(b"PK\x03\x04") {
         Some(FileKind::Zip)
+    } else if bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
+        Some(FileKind::Cfb)
     } else if !bytes.is_empty() && !bytes.contains(&0) && std::str::from_utf8(bytes).is_ok() {
         Some(FileKind::Text)
     } else {
@@ -58,6 +64,10 @@ mod tests {
         assert_eq!(detect(b"\x89PNG\r\n\x1a\n\0\0"), Some(FileKind::Png));
         assert_eq!(detect(&[0xFF, 0xD8, 0xFF, 0xE0]), Some(FileKind::Jpeg));
         assert_eq!(detect(b"PK\x03\x04rest"), Some(FileKind::Zip));
+        assert_eq!(
+            detect(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0"),
+            Some(FileKind::Cfb)
+        );
         assert_eq!(
             detect("code,name\nS1,深圳\n".as_bytes()),
             Some(FileKind::Text)

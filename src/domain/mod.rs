@@ -5,6 +5,7 @@ pub mod esg;
 pub mod file_kind;
 pub mod grade;
 pub mod kpi;
+pub mod minerals;
 pub mod plan;
 pub mod red_lines;
 pub mod risk;

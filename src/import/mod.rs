@@ -3,10 +3,12 @@
 //! whole, and writes nothing unless every row is good.
 
 pub mod audits;
+pub mod cmrt;
 pub mod esg;
 pub mod findings;
 pub mod onboarding;
 pub mod risk;
+pub mod smelters;
 pub mod suppliers;
 pub mod table;
 pub mod training;
@@ -29,6 +31,21 @@ pub struct Outcome {
     /// Values the file may well mean but that look wrong (an ESG value more
     /// than ten times last year's): importing needs an explicit confirmation.
     pub warnings: Vec<Problem>,
+    /// What a good file still made the check remark on: rows kept as they
+    /// are but not (fully) matched (CMRT/EMRT check report).
+    pub remarks: Vec<Problem>,
+}
+
+/// What some kinds need besides the file: `cmrt` is a supplier's file for a
+/// reporting year.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub supplier: String,
+    pub year: String,
+    /// Kept with the stored file.
+    pub file_name: String,
+    /// An auditor importing findings: only into the audits assigned to them.
+    pub auditor: Option<i32>,
 }
 
 /// The kinds of DESIGN §5 this release imports.
@@ -41,10 +58,12 @@ pub enum ImportKind {
     Findings,
     Esg,
     Training,
+    Smelters,
+    Cmrt,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 7] = [
+    pub const ALL: [ImportKind; 9] = [
         ImportKind::Suppliers,
         ImportKind::Onboarding,
         ImportKind::Risk,
@@ -52,6 +71,8 @@ impl ImportKind {
         ImportKind::Findings,
         ImportKind::Esg,
         ImportKind::Training,
+        ImportKind::Smelters,
+        ImportKind::Cmrt,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -63,7 +84,14 @@ impl ImportKind {
             ImportKind::Findings => "findings",
             ImportKind::Esg => "esg",
             ImportKind::Training => "training",
+            ImportKind::Smelters => "smelters",
+            ImportKind::Cmrt => "cmrt",
         }
+    }
+
+    /// Whether the kind needs `--supplier` and `--year`.
+    pub fn needs_supplier_and_year(self) -> bool {
+        self == ImportKind::Cmrt
     }
 
     pub fn parse(value: &str) -> Option<ImportKind> {
@@ -81,6 +109,9 @@ impl ImportKind {
             ImportKind::Findings => findings::COLUMNS,
             ImportKind::Esg => esg::COLUMNS,
             ImportKind::Training => training::COLUMNS,
+            ImportKind::Smelters => smelters::COLUMNS,
+            // A CMRT/EMRT workbook is read by sheet and position.
+            ImportKind::Cmrt => &[],
         }
     }
 
@@ -93,24 +124,7 @@ impl ImportKind {
         bytes: &[u8],
         dry_run: bool,
         today: NaiveDate,
-    ) -> Result<Result<Outcome, Vec<Problem>>, AppError> {
-        self.run_as(conn, actor, bytes, dry_run, today, None)
-    }
-
-    /// Only findings can be imported by an auditor, and only into the
-    /// audits assigned to them (`auditor`).
-    pub fn for_auditor(self) -> bool {
-        self == ImportKind::Findings
-    }
-
-    pub fn run_as(
-        self,
-        conn: &mut DbConnection,
-        actor: &Actor,
-        bytes: &[u8],
-        dry_run: bool,
-        today: NaiveDate,
-        auditor: Option<i32>,
+        options: &ImportOptions,
     ) -> Result<Result<Outcome, Vec<Problem>>, AppError> {
         use diesel::Connection;
         conn.transaction(|conn| {
@@ -119,12 +133,25 @@ impl ImportKind {
                 ImportKind::Onboarding => onboarding::run(conn, actor, bytes, dry_run, today)?,
                 ImportKind::Risk => risk::run(conn, actor, bytes, dry_run, today)?,
                 ImportKind::Audits => audits::run(conn, actor, bytes, dry_run, today)?,
-                ImportKind::Findings => findings::run(conn, actor, bytes, dry_run, today, auditor)?,
+                ImportKind::Findings => {
+                    findings::run(conn, actor, bytes, dry_run, today, options.auditor)?
+                }
                 ImportKind::Esg => esg::run(conn, actor, bytes, dry_run, today)?,
                 ImportKind::Training => training::run(conn, actor, bytes, dry_run, today)?,
+                ImportKind::Smelters => smelters::run(conn, actor, bytes, dry_run, today)?,
+                ImportKind::Cmrt => cmrt::import(conn, actor, bytes, dry_run, today, options)?
+                    .map(|result| result.outcome),
             };
             Ok(result)
         })
+    }
+}
+
+impl ImportKind {
+    /// Only findings can be imported by an auditor, and only into the
+    /// audits assigned to them (`ImportOptions::auditor`).
+    pub fn for_auditor(self) -> bool {
+        self == ImportKind::Findings
     }
 }
 

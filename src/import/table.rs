@@ -27,7 +27,7 @@ pub struct Problem {
 
 impl Problem {
     /// A problem with the whole file rather than one of its cells.
-    fn file(reason: impl Into<String>) -> Self {
+    pub(crate) fn file(reason: impl Into<String>) -> Self {
         Problem {
             row: 0,
             column: String::new(),
@@ -70,10 +70,10 @@ pub enum FileFormat {
 }
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
-const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+pub(crate) const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 /// Compound File Binary: the container of old `.xls` workbooks and also of
 /// password-protected `.xlsx` ones (which are encrypted inside it).
-const CFB_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+pub(crate) const CFB_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 
 /// What kind of file `bytes` is, judged by content: browsers and users get
 /// file names and content types wrong too often to trust them.
@@ -202,7 +202,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<RawSheet, Problem> {
 
 /// A CFB file is either an encrypted `.xlsx` or an old `.xls`; calamine tells
 /// the first apart, and both need the user to save the file differently.
-fn cfb_problem(bytes: &[u8]) -> Problem {
+pub(crate) fn cfb_problem(bytes: &[u8]) -> Problem {
     match Xlsx::new(Cursor::new(bytes)) {
         Err(XlsxError::Password) => Problem::file(
             "the workbook cannot be read: it is password-protected; save it without a password",
@@ -214,7 +214,7 @@ fn cfb_problem(bytes: &[u8]) -> Problem {
 }
 
 /// A cell as the text the importers parse.
-fn cell_text(cell: &Data) -> String {
+pub(crate) fn cell_text(cell: &Data) -> String {
     match cell {
         Data::String(s) => s.clone(),
         Data::Int(i) => i.to_string(),
@@ -378,7 +378,7 @@ fn header_matches(text: &str, column: &Column) -> bool {
 }
 
 /// Spreadsheet column name of a zero-based index: 0 → A, 26 → AA.
-fn column_letters(mut index: usize) -> String {
+pub(crate) fn column_letters(mut index: usize) -> String {
     let mut letters = Vec::new();
     loop {
         letters.push(b'A' + (index % 26) as u8);

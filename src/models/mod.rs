@@ -10,11 +10,14 @@ pub mod finding;
 pub mod finding_counts;
 pub mod kpi;
 pub mod login_failure;
+pub mod mineral_submission;
 pub mod onboarding;
 pub mod programme;
+pub mod replacement_plan;
 pub mod risk;
 pub mod session;
 pub mod setting;
+pub mod smelter;
 pub mod supplier;
 pub mod training;
 pub mod user;
@@ -86,6 +89,27 @@ pub fn loose_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::E
     }
     d.deserialize_any(Loose)
 }
+
+/// Inserts many rows with one statement per chunk. `MultiConnection` cannot
+/// build multi-row inserts (DESIGN §3), so this matches on the backend; the
+/// row structs need `treat_none_as_default_value = false` for SQLite.
+macro_rules! insert_many {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        let mut inserted = 0usize;
+        for chunk in $rows.chunks(400) {
+            inserted += match &mut *$conn {
+                $crate::db::DbConnection::Sqlite(c) => {
+                    diesel::insert_into($table).values(chunk).execute(c)?
+                }
+                $crate::db::DbConnection::Postgres(c) => {
+                    diesel::insert_into($table).values(chunk).execute(c)?
+                }
+            };
+        }
+        inserted
+    }};
+}
+pub(crate) use insert_many;
 
 /// A page of a list and the total count behind it.
 #[derive(Debug, Clone)]

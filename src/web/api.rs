@@ -816,3 +816,158 @@ pub async fn create_training(
             .collect(),
     }))
 }
+
+#[derive(Deserialize)]
+pub struct SmelterQuery {
+    #[serde(flatten)]
+    scope: super::smelters::Scope,
+    #[serde(flatten)]
+    filter: crate::models::smelter::SmelterFilter,
+    #[serde(flatten)]
+    list: ListQuery,
+}
+
+#[derive(Serialize)]
+pub struct SmelterBody {
+    #[serde(flatten)]
+    smelter: crate::models::smelter::Smelter,
+    /// With `year`: how many suppliers (in scope) declared it that year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppliers: Option<i64>,
+}
+
+/// The RMI reference list; with `year` (and `business_unit`), only the
+/// smelters declared in that year's files, with their supplier counts.
+pub async fn smelters(
+    state: web::Data<AppState>,
+    _user: Authorized<Readers>,
+    query: web::Query<SmelterQuery>,
+) -> AppResult<HttpResponse> {
+    let query = query.into_inner();
+    let problems = query.filter.problems();
+    if !problems.is_empty() {
+        return Err(AppError::Validation(problems));
+    }
+    let year = match query.scope.year.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(y) => Some(y.parse::<i32>().map_err(|_| {
+            AppError::Validation(FieldErrors::from([(
+                "year".to_owned(),
+                "field.number".to_owned(),
+            )]))
+        })?),
+    };
+    let bu = query.scope.business_unit();
+    let (filter, page, per_page) = (query.filter, query.list.page(), query.list.per_page());
+    let (paged, counts) = state
+        .db(move |conn| match year {
+            Some(year) => {
+                let chain = crate::models::smelter::supply_chain(conn, year, bu.as_deref())?;
+                let paged = filter.page(conn, Some(&chain.smelter_ids), page, per_page)?;
+                let counts = crate::models::smelter::supplier_counts(conn, year, bu.as_deref())?;
+                Ok((paged, Some(counts)))
+            }
+            None => Ok((filter.page(conn, None, page, per_page)?, None)),
+        })
+        .await?;
+    Ok(
+        HttpResponse::Ok().json(ListBody::from_paged(paged, |smelter| SmelterBody {
+            suppliers: counts
+                .as_ref()
+                .map(|c| c.get(&smelter.id).copied().unwrap_or(0)),
+            smelter,
+        })),
+    )
+}
+
+#[derive(Deserialize)]
+pub struct SupplierSmeltersQuery {
+    #[serde(default)]
+    year: Option<String>,
+    #[serde(flatten)]
+    list: ListQuery,
+}
+
+#[derive(Serialize)]
+pub struct DeclaredBody {
+    year: i32,
+    template: String,
+    row: i32,
+    metal: Option<String>,
+    metal_text: String,
+    /// The RMI smelter ID the row was matched to, if any.
+    smelter_id: Option<String>,
+    /// What the file gave as ID (column F, else A).
+    smelter_id_text: String,
+    name: String,
+    country: String,
+    rmap_status: Option<String>,
+    matched_by: String,
+    issues: Vec<&'static str>,
+}
+
+/// Supplier → smelters: every Smelter List row of the supplier's files of
+/// `year` (default: the latest year it submitted), matched or not.
+pub async fn supplier_smelters(
+    state: web::Data<AppState>,
+    user: Authorized<AnyRole>,
+    code: web::Path<String>,
+    query: web::Query<SupplierSmeltersQuery>,
+) -> AppResult<HttpResponse> {
+    let found = visible_supplier(&state, &user, code.into_inner()).await?;
+    let query = query.into_inner();
+    let year = match query.year.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(y) => Some(y.parse::<i32>().map_err(|_| {
+            AppError::Validation(FieldErrors::from([(
+                "year".to_owned(),
+                "field.number".to_owned(),
+            )]))
+        })?),
+    };
+    let (page, per_page) = (query.list.page(), query.list.per_page());
+    let paged = state
+        .db(move |conn| {
+            let year = match year {
+                Some(y) => Some(y),
+                None => crate::models::mineral_submission::for_supplier(conn, found.id)?
+                    .first()
+                    .map(|s| s.year),
+            };
+            Ok(match year {
+                Some(year) => crate::models::mineral_submission::supplier_rows(
+                    conn, found.id, year, page, per_page,
+                )?,
+                None => Paged {
+                    items: Vec::new(),
+                    total: 0,
+                    page,
+                    per_page,
+                },
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(ListBody::from_paged(paged, |r| {
+        let issues = r.row.issue_list().iter().map(|i| i.as_str()).collect();
+        DeclaredBody {
+            year: r.year,
+            template: r.template,
+            row: r.row.row_number,
+            metal: r.row.metal.clone(),
+            smelter_id: r.smelter.as_ref().map(|s| s.smelter_id.clone()),
+            smelter_id_text: r.row.given_id().to_owned(),
+            name: match &r.smelter {
+                Some(s) => s.name.clone(),
+                None => r.row.given_name().to_owned(),
+            },
+            country: match &r.smelter {
+                Some(s) => s.country.clone(),
+                None => r.row.country_text.clone(),
+            },
+            rmap_status: r.smelter.as_ref().map(|s| s.rmap_status.clone()),
+            matched_by: r.row.match_kind.clone(),
+            metal_text: r.row.metal_text,
+            issues,
+        }
+    })))
+}

@@ -66,7 +66,13 @@ const NAV: &[NavEntry] = {
             true,
         ),
         entry("actions", "/corrective-actions", &Role::ALL, true),
-        entry("smelters", "/smelters", READERS, false),
+        // Supplier contacts land on their own company's smelters page.
+        entry(
+            "smelters",
+            "/smelters",
+            &[Admin, Procurement, Viewer, Supplier],
+            true,
+        ),
         entry("esg", "/esg", &[Admin, Procurement, Viewer, Supplier], true),
         entry("reports", "/reports", READERS, true),
         entry("import", "/import", &[Admin, Procurement, Auditor], true),

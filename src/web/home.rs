@@ -122,4 +122,4 @@ pub async fn soon(req: HttpRequest, user: Authorized<AnyRole>) -> AppResult<Http
 }
 
 /// Areas linked from the navigation that later releases fill in: (path, section).
-pub const SOON: &[(&str, &str)] = &[("/smelters", "smelters")];
+pub const SOON: &[(&str, &str)] = &[];

@@ -9,11 +9,10 @@ use super::chrome::Chrome;
 use super::{upload, AppState, RenderHtml};
 use crate::auth::identity::Identity;
 use crate::auth::{AnyRole, Authorized, CsrfForm};
-use crate::domain::file_kind::FileKind;
 use crate::domain::role::Role;
 use crate::error::{AppError, AppResult};
 use crate::import::table::Problem;
-use crate::import::{reason_text, ImportKind, Outcome};
+use crate::import::{reason_text, ImportKind, ImportOptions, Outcome};
 use crate::models::{attachment, now};
 
 #[derive(Template)]
@@ -22,6 +21,9 @@ struct ImportPage {
     chrome: Chrome,
     kind: &'static str,
     file_name: String,
+    /// CMRT/EMRT only: the supplier and reporting year of the file.
+    supplier: String,
+    year: String,
     problems: Vec<Problem>,
     outcome: Option<Outcome>,
     /// Set after a successful check: the stored upload to confirm.
@@ -80,6 +82,8 @@ impl ImportPage {
             chrome,
             kind,
             file_name: String::new(),
+            supplier: String::new(),
+            year: String::new(),
             problems: Vec::new(),
             outcome: None,
             pending: None,
@@ -126,9 +130,12 @@ pub async fn check(
     payload: web::Payload,
 ) -> AppResult<HttpResponse> {
     importer(&user, None)?;
-    let submitted = upload::read(&req, &state, payload, &[FileKind::Text, FileKind::Zip]).await?;
+    let submitted = upload::read(&req, &state, payload, upload::IMPORT_KINDS).await?;
     let kind = parse_kind(submitted.field("kind"))?;
-    let auditor = importer(&user, Some(kind))?;
+    let options = ImportOptions {
+        auditor: importer(&user, Some(kind))?,
+        ..options_of(kind, submitted.field("supplier"), submitted.field("year"))
+    };
     let file = submitted
         .files
         .get("file")
@@ -137,9 +144,20 @@ pub async fn check(
     let actor = user.actor();
     let user_id = user.user.id;
     let upload = file.clone();
+    let check_options = ImportOptions {
+        file_name: file.file_name.clone(),
+        ..options.clone()
+    };
     let (result, pending) = state
         .transaction(move |conn| {
-            let result = kind.run_as(conn, &actor, &upload.bytes, true, now().date(), auditor)?;
+            let result = kind.run(
+                conn,
+                &actor,
+                &upload.bytes,
+                true,
+                now().date(),
+                &check_options,
+            )?;
             let pending = match &result {
                 Ok(_) => Some(attachment::store(
                     conn,
@@ -155,6 +173,8 @@ pub async fn check(
         .await?;
     let mut page = ImportPage::blank(Chrome::new(&req, Some(&user), "import"), kind.as_str());
     page.file_name = file.file_name;
+    page.supplier = options.supplier;
+    page.year = options.year;
     page.pending = pending;
     let status = match result {
         Ok(outcome) => {
@@ -171,6 +191,19 @@ pub async fn check(
         .body(page.render_html()?))
 }
 
+/// The supplier and year are kept only for the kinds that need them.
+fn options_of(kind: ImportKind, supplier: &str, year: &str) -> ImportOptions {
+    if kind.needs_supplier_and_year() {
+        ImportOptions {
+            supplier: supplier.trim().to_owned(),
+            year: year.trim().to_owned(),
+            ..ImportOptions::default()
+        }
+    } else {
+        ImportOptions::default()
+    }
+}
+
 #[derive(Deserialize)]
 pub struct ConfirmForm {
     kind: String,
@@ -178,6 +211,10 @@ pub struct ConfirmForm {
     /// Ticked to import a file whose check found warnings.
     #[serde(default)]
     confirm_warnings: String,
+    #[serde(default)]
+    supplier: String,
+    #[serde(default)]
+    year: String,
 }
 
 /// Step 2: import the checked file. It is checked again inside the write
@@ -196,17 +233,26 @@ pub async fn confirm(
     let actor = user.actor();
     let user_id = user.user.id;
     let upload_id = form.upload;
+    let options = ImportOptions {
+        auditor,
+        ..options_of(kind, &form.supplier, &form.year)
+    };
+    let run_options = options.clone();
     let (file_name, result, unconfirmed) = state
         .transaction(move |conn| {
             let (info, bytes) =
                 attachment::pending_import(conn, upload_id, user_id)?.ok_or(AppError::NotFound)?;
+            let run_options = ImportOptions {
+                file_name: info.file_name.clone(),
+                ..run_options
+            };
             if !confirmed {
-                let checked = kind.run_as(conn, &actor, &bytes, true, now().date(), auditor)?;
+                let checked = kind.run(conn, &actor, &bytes, true, now().date(), &run_options)?;
                 if checked.as_ref().is_ok_and(|o| !o.warnings.is_empty()) {
                     return Ok((info.file_name, checked, true));
                 }
             }
-            let result = kind.run_as(conn, &actor, &bytes, false, now().date(), auditor)?;
+            let result = kind.run(conn, &actor, &bytes, false, now().date(), &run_options)?;
             if result.is_ok() {
                 attachment::delete(conn, upload_id)?;
             }
@@ -215,6 +261,8 @@ pub async fn confirm(
         .await?;
     let mut page = ImportPage::blank(Chrome::new(&req, Some(&user), "import"), kind.as_str());
     page.file_name = file_name;
+    page.supplier = options.supplier;
+    page.year = options.year;
     let status = match result {
         Ok(outcome) if unconfirmed => {
             page.outcome = Some(outcome);

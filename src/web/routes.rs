@@ -3,8 +3,8 @@
 use actix_web::web;
 
 use super::{
-    actions, admin, api, assets, audits, esg, health, home, import, programmes, reports, risk,
-    session, suppliers, trainings,
+    actions, admin, api, assets, audits, cmrt, esg, health, home, import, programmes, reports,
+    risk, session, smelters, suppliers, trainings,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -32,6 +32,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/suppliers/{code}/status",
             web::post().to(suppliers::change_status),
+        )
+        .route(
+            "/suppliers/{code}/smelters",
+            web::get().to(cmrt::supplier_page),
+        )
+        .route("/suppliers/{code}/cmrt", web::post().to(cmrt::check))
+        .route(
+            "/suppliers/{code}/cmrt/confirm",
+            web::post().to(cmrt::confirm),
         )
         .route(
             "/suppliers/{code}/reviews/new",
@@ -150,6 +159,43 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/reports/export.{format}",
             web::get().to(reports::export_report),
         )
+        .route("/smelters", web::get().to(smelters::overview))
+        .route(
+            "/smelters/export.{format}",
+            web::get().to(smelters::export_declared),
+        )
+        .route("/smelters/reference", web::get().to(smelters::reference))
+        .route(
+            "/smelters/reference/export.{format}",
+            web::get().to(smelters::export_reference),
+        )
+        .route(
+            "/smelters/suppliers",
+            web::get().to(smelters::suppliers_view),
+        )
+        .route(
+            "/smelters/suppliers/export.{format}",
+            web::get().to(smelters::export_suppliers),
+        )
+        .route("/smelters/plans", web::get().to(smelters::plans))
+        .route(
+            "/smelters/plans/export.{format}",
+            web::get().to(smelters::export_plans),
+        )
+        .route("/smelters/plans/{id}", web::get().to(smelters::plan))
+        .route(
+            "/smelters/plans/{id}",
+            web::post().to(smelters::update_plan),
+        )
+        .route(
+            "/smelters/submissions/{id}",
+            web::get().to(cmrt::submission),
+        )
+        .route(
+            "/smelters/submissions/{id}/file",
+            web::get().to(cmrt::submission_file),
+        )
+        .route("/smelters/{smelter_id}", web::get().to(smelters::detail))
         .route("/import", web::get().to(import::page))
         .route("/import", web::post().to(import::check))
         .route("/import/confirm", web::post().to(import::confirm))
@@ -209,6 +255,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/esg-data", web::post().to(api::create_esg_data))
                 .route("/trainings", web::get().to(api::trainings))
                 .route("/trainings", web::post().to(api::create_training))
+                .route("/smelters", web::get().to(api::smelters))
+                .route(
+                    "/suppliers/{code}/smelters",
+                    web::get().to(api::supplier_smelters),
+                )
                 .default_service(web::to(api::not_found)),
         );
     for (path, _) in home::SOON {

@@ -132,6 +132,10 @@ fn clean_file_name(name: &str) -> String {
     }
 }
 
+/// Import files: CSV, XLSX, and the old/encrypted Office container so the
+/// import can say which of the two it is instead of a generic refusal.
+pub const IMPORT_KINDS: &[FileKind] = &[FileKind::Text, FileKind::Zip, FileKind::Cfb];
+
 pub const EVIDENCE_KINDS: &[FileKind] = &[
     FileKind::Pdf,
     FileKind::Png,

@@ -178,3 +178,157 @@ fn backup_writes_an_openable_copy_on_sqlite_and_points_postgres_to_pg_dump() {
         }
     }
 }
+
+#[test]
+fn import_cmrt_takes_a_supplier_and_a_year() {
+    use crate::cmrt_files::{ListRow, TemplateFile};
+    use supplier_esg::domain::supplier_status::SupplierStatus;
+    use supplier_esg::models::{audit_log::Actor, supplier};
+    for db in TestDb::each_backend() {
+        assert!(run(&db, &["migrate"], None).status.success());
+        let pool = supplier_esg::db::connect(&db.location, 1).unwrap();
+        let fields = crate::support::supplier_input("CLI1")
+            .check(chrono::NaiveDate::MAX, &SupplierStatus::ALL)
+            .unwrap();
+        supplier::insert(
+            &mut pool.get().unwrap(),
+            &Actor::system("test"),
+            &fields,
+            None,
+            "create",
+        )
+        .unwrap();
+        drop(pool);
+        let dir = std::env::temp_dir().join("supplier-esg-tests");
+        let file = dir.join(format!("cmrt-{}.xlsx", crate::support::unique_name()));
+        let rows = vec![
+            ListRow::typed_id("Gold", "CID000001"),
+            ListRow::not_listed("Tin", "Backyard Smelter", "China"),
+        ];
+        let emrt = dir.join(format!("emrt-{}.xlsx", crate::support::unique_name()));
+        std::fs::write(
+            &emrt,
+            TemplateFile::emrt(vec![ListRow::listed(
+                "钴",
+                "Jinchuan Group",
+                "China",
+                "CID000005",
+            )])
+            .bytes(),
+        )
+        .unwrap();
+        std::fs::write(&file, TemplateFile::cmrt(rows).bytes()).unwrap();
+        let path = file.to_str().unwrap();
+
+        let usage = run(&db, &["import", "cmrt", path], None);
+        assert_eq!(
+            usage.status.code(),
+            Some(2),
+            "--supplier and --year are needed"
+        );
+        let misplaced = run(&db, &["import", "suppliers", path, "--year", "2021"], None);
+        assert_eq!(misplaced.status.code(), Some(2));
+
+        let future = run(
+            &db,
+            &[
+                "import",
+                "cmrt",
+                path,
+                "--supplier",
+                "CLI1",
+                "--year",
+                "2999",
+            ],
+            None,
+        );
+        assert_eq!(future.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&future.stderr);
+        assert!(
+            stderr.contains("The reporting year cannot be in the future."),
+            "{stderr}"
+        );
+        assert!(stderr.contains("nothing was written"));
+
+        let dry = run(
+            &db,
+            &[
+                "import",
+                "cmrt",
+                path,
+                "--supplier",
+                "CLI1",
+                "--year",
+                "2021",
+                "--dry-run",
+            ],
+            None,
+        );
+        assert!(
+            dry.status.success(),
+            "{}",
+            String::from_utf8_lossy(&dry.stderr)
+        );
+        assert!(stdout(&dry).starts_with("dry run, nothing written: 2 rows: 1 new"));
+        let done = run(
+            &db,
+            &[
+                "import",
+                "cmrt",
+                path,
+                "--supplier",
+                "CLI1",
+                "--year",
+                "2021",
+            ],
+            None,
+        );
+        assert!(
+            done.status.success(),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+        assert!(stdout(&done).contains("2 rows: 1 new"));
+        let remarks = String::from_utf8_lossy(&done.stderr);
+        assert!(
+            remarks.contains("Smelter ID not in the RMI list"),
+            "{remarks}"
+        );
+        assert!(remarks.contains("Backyard Smelter"));
+        let again = run(
+            &db,
+            &[
+                "import",
+                "cmrt",
+                path,
+                "--supplier",
+                "CLI1",
+                "--year",
+                "2021",
+            ],
+            None,
+        );
+        assert!(stdout(&again).contains("2 rows: 0 new, 0 changed, 1 unchanged"));
+        // The same supplier's EMRT is a second submission for the year.
+        let emrt_done = run(
+            &db,
+            &[
+                "import",
+                "cmrt",
+                emrt.to_str().unwrap(),
+                "--supplier",
+                "CLI1",
+                "--year",
+                "2021",
+            ],
+            None,
+        );
+        assert!(
+            stdout(&emrt_done).contains("1 rows: 1 new"),
+            "{}",
+            stdout(&emrt_done)
+        );
+        let _ = std::fs::remove_file(&file);
+        let _ = std::fs::remove_file(&emrt);
+    }
+}
