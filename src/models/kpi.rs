@@ -13,6 +13,7 @@ use crate::domain::country::{region_of, Region};
 use crate::domain::esg::{ClimateFigures, TrainingFigures};
 use crate::domain::grade::{Grade, GradeThresholds};
 use crate::domain::kpi::{self, Remediation, Shares};
+use crate::domain::minerals::SmelterFigures;
 use crate::error::AppError;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -25,6 +26,7 @@ pub struct Kpis {
     pub audits: AuditFigures,
     pub performance: PerformanceFigures,
     pub remediation: RemediationFigures,
+    pub smelters: SmelterFigures,
     pub climate: ClimateFigures,
     pub training: TrainingFigures,
 }
@@ -291,6 +293,7 @@ pub fn compute(
             below_60_pct,
             open_overdue,
         },
+        smelters: super::smelter::smelter_figures(conn, year, business_unit)?,
         climate: super::esg::climate_figures(conn, year, business_unit)?,
         training: super::training::training_figures(conn, year, business_unit)?,
     })

@@ -213,6 +213,30 @@ impl Dashboard {
         charts::stacked(self.t("dash.performance"), &[row(&self.prev), row(&self.k)])
     }
 
+    pub fn smelters_chart(&self) -> String {
+        let link = format!("/smelters?year={}{}", self.k.year, self.bu_query());
+        let items: Vec<(String, f64, &str, String)> = self
+            .k
+            .smelters
+            .by_metal
+            .iter()
+            .map(|m| {
+                (
+                    format!(
+                        "{} {}/{}",
+                        self.t(metal_key(&m.metal)),
+                        m.conformant,
+                        m.total
+                    ),
+                    m.conformant_pct.unwrap_or(0.0),
+                    GOOD,
+                    link.clone(),
+                )
+            })
+            .collect();
+        charts::bars(self.t("report.smelters"), &items)
+    }
+
     pub fn climate_chart(&self) -> String {
         let c = &self.k.climate;
         let link = format!("/esg/climate?year={}", self.k.year);
@@ -288,6 +312,19 @@ struct ReportsPage {
 pub struct ReportTable {
     pub key: &'static str,
     pub rows: Vec<(&'static str, String)>,
+}
+
+/// The i18n key of a metal's name (known metals only; others fall back).
+fn metal_key(metal: &str) -> &'static str {
+    match metal {
+        "cobalt" => "metal.cobalt",
+        "gold" => "metal.gold",
+        "tantalum" => "metal.tantalum",
+        "tin" => "metal.tin",
+        "tungsten" => "metal.tungsten",
+        "mica" => "metal.mica",
+        _ => "report.other_metal",
+    }
 }
 
 fn pct_text(value: Option<f64>) -> String {
@@ -370,6 +407,30 @@ pub fn report_tables(k: &Kpis, prev: &Kpis) -> Vec<ReportTable> {
                     k.remediation.open_overdue.to_string(),
                 ),
             ],
+        },
+        ReportTable {
+            key: "report.smelters",
+            rows: std::iter::once(("report.smelters_total", k.smelters.total.to_string()))
+                .chain(std::iter::once((
+                    "report.smelter_countries",
+                    k.smelters.countries.to_string(),
+                )))
+                .chain(std::iter::once((
+                    "report.conformant_pct",
+                    pct_text(k.smelters.conformant_pct),
+                )))
+                .chain(k.smelters.by_metal.iter().map(|m| {
+                    (
+                        metal_key(&m.metal),
+                        format!(
+                            "{} / {} ({})",
+                            m.conformant,
+                            m.total,
+                            pct_text(m.conformant_pct)
+                        ),
+                    )
+                }))
+                .collect(),
         },
         ReportTable {
             key: "report.climate",

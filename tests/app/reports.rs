@@ -29,6 +29,24 @@ async fn the_demo_reproduces_the_published_figures() {
         assert_eq!(k["remediation"]["above_80_pct"], 48.0);
         assert_eq!(k["remediation"]["from_60_to_80_pct"], 22.0);
         assert_eq!(k["remediation"]["below_60_pct"], 30.0);
+        let phones21 = api
+            .get("/api/v1/kpis?year=2021&business_unit=phones")
+            .await
+            .json();
+        assert_eq!(phones21["smelters"]["total"], 431);
+        assert_eq!(phones21["smelters"]["countries"], 59);
+        assert_eq!(phones21["smelters"]["conformant_pct"], 93.5);
+        let cobalt = phones21["smelters"]["by_metal"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["metal"] == "cobalt")
+            .unwrap()
+            .clone();
+        assert_eq!(
+            cobalt,
+            json!({"metal": "cobalt", "total": 90, "conformant": 63, "conformant_pct": 70.0})
+        );
         assert_eq!(
             k["climate"],
             json!({"with_target": 103, "ghg_verified": 41, "ghg_in_progress": 9})
