@@ -6,7 +6,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::chrome::Chrome;
-use super::pagination::{ListQuery, Pager};
+use super::pagination::{filter_query, refuse_unknown, ListQuery, Pager};
 use super::session::redirect;
 use super::suppliers::download;
 use super::{upload, AppState, RenderHtml};
@@ -95,7 +95,7 @@ pub struct ListParams {
 impl ListParams {
     fn query_string(&self) -> String {
         let f = &self.filter;
-        let pairs: Vec<(&str, &str)> = [
+        let pairs = [
             ("q", &f.q),
             ("status", &f.status),
             ("overdue", &f.overdue),
@@ -106,28 +106,13 @@ impl ListParams {
             ("supplier", &f.supplier),
             ("severity", &f.severity),
             ("audit", &f.audit),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| {
-            v.as_deref()
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(|v| (k, v))
-        })
-        .collect();
-        serde_urlencoded::to_string(pairs).unwrap_or_default()
+        ];
+        filter_query(&pairs)
     }
 
     fn checked(self) -> AppResult<Self> {
-        let problems = self.filter.problems();
-        if problems.is_empty() {
-            Ok(self)
-        } else {
-            Err(AppError::BadInput(format!(
-                "unknown filter value for {}",
-                problems.keys().cloned().collect::<Vec<_>>().join(", ")
-            )))
-        }
+        refuse_unknown(&self.filter.problems())?;
+        Ok(self)
     }
 }
 

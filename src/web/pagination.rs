@@ -107,6 +107,34 @@ impl Pager {
     }
 }
 
+/// A list's filters as a query string, empty values left out, to build the
+/// list's links (pages, sorting, exports).
+pub fn filter_query(pairs: &[(&str, &Option<String>)]) -> String {
+    let present: Vec<(&str, &str)> = pairs
+        .iter()
+        .filter_map(|(k, v)| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(|v| (*k, v))
+        })
+        .collect();
+    serde_urlencoded::to_string(present).unwrap_or_default()
+}
+
+/// Refuses filter values that could never match (a typo in a bookmarked
+/// URL should say so rather than show an empty list).
+pub fn refuse_unknown(problems: &crate::error::FieldErrors) -> Result<(), crate::error::AppError> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(crate::error::AppError::BadInput(format!(
+            "unknown filter value for {}",
+            problems.keys().cloned().collect::<Vec<_>>().join(", ")
+        )))
+    }
+}
+
 /// `optional_number` for year-like fields.
 pub fn optional_number_i32<'de, D: serde::Deserializer<'de>>(
     d: D,

@@ -68,15 +68,8 @@ impl ListParams {
     }
 
     fn checked(self) -> AppResult<Self> {
-        let problems = self.filter.problems();
-        if problems.is_empty() {
-            Ok(self)
-        } else {
-            Err(AppError::BadInput(format!(
-                "unknown filter value for {}",
-                problems.keys().cloned().collect::<Vec<_>>().join(", ")
-            )))
-        }
+        super::pagination::refuse_unknown(&self.filter.problems())?;
+        Ok(self)
     }
 }
 
