@@ -5,6 +5,7 @@ pub mod file_kind;
 pub mod grade;
 pub mod plan;
 pub mod red_lines;
+pub mod reminders;
 pub mod risk;
 pub mod role;
 pub mod supplier_status;

@@ -8,6 +8,7 @@ pub mod finding;
 pub mod finding_counts;
 pub mod login_failure;
 pub mod onboarding;
+pub mod outbox;
 pub mod risk;
 pub mod session;
 pub mod setting;

@@ -10,6 +10,7 @@ pub mod errors;
 pub mod health;
 pub mod home;
 pub mod import;
+pub mod outbox;
 pub mod pagination;
 pub mod risk;
 pub mod routes;

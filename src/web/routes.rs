@@ -2,7 +2,9 @@
 
 use actix_web::web;
 
-use super::{actions, admin, api, assets, audits, health, home, import, risk, session, suppliers};
+use super::{
+    actions, admin, api, assets, audits, health, home, import, outbox, risk, session, suppliers,
+};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
@@ -89,6 +91,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/admin/settings", web::get().to(admin::settings))
         .route("/admin/settings", web::post().to(admin::save_settings))
+        .route("/admin/outbox", web::get().to(outbox::page))
+        .route("/admin/outbox/{id}/resend", web::post().to(outbox::resend))
         .service(
             web::scope("/api/v1")
                 .route("/me", web::get().to(api::me))
@@ -126,6 +130,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     "/corrective-actions/{id}/{step}",
                     web::post().to(api::corrective_action_step),
                 )
+                .route("/outbox", web::get().to(outbox::api_list))
                 .default_service(web::to(api::not_found)),
         );
     for (path, _) in home::SOON {

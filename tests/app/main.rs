@@ -10,6 +10,8 @@ mod cli;
 mod health;
 mod imports;
 mod language;
+mod reminders;
 mod sessions;
+mod smtp;
 mod suppliers;
 mod support;
