@@ -11,6 +11,7 @@ pub mod export;
 pub mod i18n;
 pub mod import;
 pub mod jobs;
+pub mod mail;
 pub mod models;
 pub mod server;
 pub mod web;

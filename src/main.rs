@@ -76,6 +76,11 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// E-mail reminders (DESIGN §2.7): `reminders run` runs the rules once.
+    Reminders {
+        #[command(subcommand)]
+        command: RemindersCommand,
+    },
     /// Import a DESIGN §5 file (CSV or XLSX): checked whole, all or nothing.
     Import {
         /// suppliers | onboarding | smelters | cmrt
@@ -111,6 +116,16 @@ enum UserCommand {
         /// Read the password from standard input instead of generating one.
         #[arg(long)]
         password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum RemindersCommand {
+    /// Queue today's reminders and send what the outbox holds (cron-friendly).
+    Run {
+        /// Run the rules as of this day (YYYY-MM-DD) instead of today.
+        #[arg(long)]
+        today: Option<String>,
     },
 }
 
@@ -418,6 +433,37 @@ fn run(command: Command) -> Result<(), AppError> {
                 })?
             };
             println!("{created} planned audits created");
+            Ok(())
+        }
+        Command::Reminders {
+            command: RemindersCommand::Run { today },
+        } => {
+            let today = match today {
+                Some(day) => {
+                    chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").map_err(|_| {
+                        AppError::BadInput(format!("--today {day:?} is not a date (YYYY-MM-DD)"))
+                    })?
+                }
+                None => chrono::Utc::now().date_naive(),
+            };
+            let mailer = supplier_esg::mail::Mailer::from_config(&config)?;
+            let pool = db::connect(&config.database, 1)?;
+            let mut conn = pool.get()?;
+            let started = std::time::Instant::now();
+            let (queued, sent) = supplier_esg::jobs::reminders::run_once(
+                &mut conn,
+                &mailer,
+                &config.link_base(),
+                today,
+            )?;
+            println!(
+                "reminders for {today}, delivering via {}",
+                mailer.describe()
+            );
+            for line in supplier_esg::jobs::reminders::describe(&queued, &sent) {
+                println!("{line}");
+            }
+            println!("done in {} ms", started.elapsed().as_millis());
             Ok(())
         }
         Command::Backup { file } => {

@@ -15,6 +15,8 @@ pub struct ServeOptions {
 }
 
 pub async fn serve(config: Config, options: ServeOptions) -> Result<(), AppError> {
+    // A malformed SMTP_URL stops start-up here, before anything listens.
+    let mailer = std::sync::Arc::new(crate::mail::Mailer::from_config(&config)?);
     let pool = db::connect(&config.database, 16)?;
     if options.demo {
         let mut conn = pool.get()?;
@@ -61,6 +63,53 @@ pub async fn serve(config: Config, options: ServeOptions) -> Result<(), AppError
                     .map(|mut conn| Session::purge_expired(&mut conn))
             })
             .await;
+        }
+    });
+
+    // The reminders (DESIGN §2.7) on a timer; the interval is a setting, read
+    // at each tick. Instances may all run it: the outbox's unique key and
+    // the sending lease keep every message single.
+    let reminder_pool = pool.clone();
+    let link_base = state.config.link_base();
+    println!("e-mail: {}", mailer.describe());
+    actix_web::rt::spawn(async move {
+        let mut last_run: Option<std::time::Instant> = None;
+        let mut tick = actix_web::rt::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            let (pool, mailer, link_base) =
+                (reminder_pool.clone(), mailer.clone(), link_base.clone());
+            let due = last_run;
+            let ran = actix_web::web::block(move || -> Result<bool, AppError> {
+                let mut conn = pool.get()?;
+                let minutes = crate::models::setting::Settings::load(&mut conn)?
+                    .number("reminder_interval_minutes");
+                let waited = due.map(|t| t.elapsed().as_secs() / 60);
+                if minutes <= 0 || waited.is_some_and(|w| w < minutes as u64) {
+                    return Ok(false);
+                }
+                let today = chrono::Utc::now().date_naive();
+                let (queued, sent) =
+                    crate::jobs::reminders::run_once(&mut conn, &mailer, &link_base, today)?;
+                tracing::info!(
+                    queued = queued.total(),
+                    sent = sent.sent,
+                    deferred = sent.deferred,
+                    failed = sent.failed,
+                    "reminders run"
+                );
+                Ok(true)
+            })
+            .await;
+            match ran {
+                Ok(Ok(true)) => last_run = Some(std::time::Instant::now()),
+                Ok(Ok(false)) => {}
+                Ok(Err(e)) => {
+                    tracing::error!(error = %e, "reminders run failed");
+                    last_run = Some(std::time::Instant::now());
+                }
+                Err(e) => tracing::error!(error = %e, "reminders run failed"),
+            }
         }
     });
 

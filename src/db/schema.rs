@@ -437,6 +437,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox (id) {
+        id -> Integer,
+        rule -> Text,
+        object_key -> Text,
+        recipient -> Text,
+        period -> Text,
+        language -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        message_id -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        last_error -> Text,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(findings -> audits (audit_id));
 diesel::joinable!(corrective_actions -> findings (finding_id));
@@ -490,6 +513,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     mineral_submissions,
     smelter_declarations,
     replacement_plans,
+    outbox,
 );
 
 diesel::allow_columns_to_appear_in_same_group_by_clause!(

@@ -8,6 +8,7 @@ pub mod kpi;
 pub mod minerals;
 pub mod plan;
 pub mod red_lines;
+pub mod reminders;
 pub mod risk;
 pub mod role;
 pub mod supplier_status;

@@ -962,3 +962,68 @@ impl FindingFilter {
         })
     }
 }
+
+/// An action the reminder rules look at, with what its e-mails show.
+#[derive(Debug, Clone, Queryable)]
+pub struct ReminderCandidate {
+    pub id: i32,
+    pub status: String,
+    pub due_on: NaiveDate,
+    pub last_progress_on: Option<NaiveDate>,
+    pub percent_done: i32,
+    pub updated_at: NaiveDateTime,
+    pub finding_ref: String,
+    pub clause: String,
+    pub severity: String,
+    pub description: String,
+    pub supplier_code: String,
+    pub supplier_name: String,
+    pub supplier_name_local: String,
+    pub country: String,
+    pub business_unit: String,
+    pub contact_email: String,
+    pub buyer_email: String,
+}
+
+/// Every open action that a reminder rule could concern today, in one
+/// query: due by `today + horizon_days` (before-due, due-date, overdue,
+/// escalation and digest rules), or with work under way (no-progress rule).
+pub fn reminder_candidates(
+    conn: &mut DbConnection,
+    today: NaiveDate,
+    horizon_days: i64,
+) -> QueryResult<Vec<ReminderCandidate>> {
+    corrective_actions::table
+        .inner_join(findings::table)
+        .inner_join(suppliers::table)
+        .filter(corrective_actions::status.ne(ActionStatus::Closed.as_str()))
+        .filter(
+            corrective_actions::due_on
+                .le(today + Duration::days(horizon_days))
+                .or(corrective_actions::status.eq_any([
+                    ActionStatus::PlanSubmitted.as_str(),
+                    ActionStatus::InProgress.as_str(),
+                ])),
+        )
+        .order(corrective_actions::id)
+        .select((
+            corrective_actions::id,
+            corrective_actions::status,
+            corrective_actions::due_on,
+            corrective_actions::last_progress_on,
+            corrective_actions::percent_done,
+            corrective_actions::updated_at,
+            findings::finding_ref,
+            findings::clause,
+            findings::severity,
+            findings::description,
+            suppliers::code,
+            suppliers::name,
+            suppliers::name_local,
+            suppliers::country,
+            suppliers::business_unit,
+            suppliers::contact_email,
+            suppliers::buyer_email,
+        ))
+        .load(conn)
+}

@@ -12,6 +12,7 @@ pub mod kpi;
 pub mod login_failure;
 pub mod mineral_submission;
 pub mod onboarding;
+pub mod outbox;
 pub mod programme;
 pub mod replacement_plan;
 pub mod risk;

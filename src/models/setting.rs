@@ -80,6 +80,13 @@ pub const NUMBER_SETTINGS: &[NumberSetting] = &[
     number("risk_weight_category", 15, 0, 100),
     number("risk_weight_audit", 25, 0, 100),
     number("risk_weight_findings", 15, 0, 100),
+    number("reminder_on_due_date", 1, 0, 1),
+    number("reminder_overdue_every_days", 7, 0, 90),
+    number("reminder_stale_days", 7, 0, 90),
+    number("reminder_escalation_days", 14, 0, 365),
+    number("reminder_digest_weekday", 1, 0, 7),
+    number("reminder_digest_due_within", 14, 0, 90),
+    number("reminder_interval_minutes", 60, 0, 1440),
 ];
 
 /// Comma-separated list settings: (key, default).
@@ -89,6 +96,9 @@ pub const LIST_SETTINGS: &[(&str, &str)] = &[
         "risk_high_categories",
         "battery,pcb,structural_parts,assembly,display",
     ),
+    ("reminder_days_before", "14,3"),
+    // `business_unit:email` of each BU's ESG lead (escalations).
+    ("esg_leads", ""),
 ];
 
 /// All settings with their current values (defaults where unset), read in
@@ -140,6 +150,25 @@ impl Settings {
             excellent: self.number("grade_excellent_from") as i32,
             medium: self.number("grade_medium_from") as i32,
         }
+    }
+
+    /// The reminder rules (DESIGN §2.7).
+    pub fn reminder_schedule(&self) -> crate::domain::reminders::Schedule {
+        use crate::domain::reminders::{parse_days, Schedule};
+        Schedule {
+            days_before: parse_days(&self.list("reminder_days_before")),
+            on_due_date: self.number("reminder_on_due_date") != 0,
+            overdue_every_days: self.number("reminder_overdue_every_days"),
+            stale_days: self.number("reminder_stale_days"),
+            escalation_days: self.number("reminder_escalation_days"),
+            digest_weekday: self.number("reminder_digest_weekday").clamp(0, 7) as u32,
+            digest_due_within: self.number("reminder_digest_due_within"),
+        }
+    }
+
+    /// Business unit → e-mail of its ESG lead.
+    pub fn esg_leads(&self) -> std::collections::HashMap<String, String> {
+        crate::domain::reminders::parse_leads(&self.list("esg_leads"))
     }
 
     pub fn risk_model(&self) -> crate::domain::risk::RiskModel {

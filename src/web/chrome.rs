@@ -78,6 +78,7 @@ const NAV: &[NavEntry] = {
         entry("import", "/import", &[Admin, Procurement, Auditor], true),
         entry("users", "/admin/users", &[Admin], true),
         entry("settings", "/admin/settings", &[Admin], true),
+        entry("outbox", "/admin/outbox", &[Admin], true),
     ]
 };
 

@@ -3,8 +3,8 @@
 use actix_web::web;
 
 use super::{
-    actions, admin, api, assets, audits, cmrt, esg, health, home, import, programmes, reports,
-    risk, session, smelters, suppliers, trainings,
+    actions, admin, api, assets, audits, cmrt, esg, health, home, import, outbox, programmes,
+    reports, risk, session, smelters, suppliers, trainings,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -213,6 +213,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/admin/settings", web::get().to(admin::settings))
         .route("/admin/settings", web::post().to(admin::save_settings))
+        .route("/admin/outbox", web::get().to(outbox::page))
+        .route("/admin/outbox/{id}/resend", web::post().to(outbox::resend))
         .service(
             web::scope("/api/v1")
                 .route("/me", web::get().to(api::me))
@@ -260,6 +262,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     "/suppliers/{code}/smelters",
                     web::get().to(api::supplier_smelters),
                 )
+                .route("/outbox", web::get().to(outbox::api_list))
                 .default_service(web::to(api::not_found)),
         );
     for (path, _) in home::SOON {

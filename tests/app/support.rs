@@ -182,6 +182,8 @@ impl TestApp {
             database: db.location.clone(),
             data_dir: std::env::temp_dir().join("supplier-esg-tests"),
             public_url: None,
+            smtp_url: None,
+            mail_from: supplier_esg::config::DEFAULT_MAIL_FROM.into(),
         };
         let service = test::init_service(build_app(AppState::new(pool.clone(), config))).await;
         TestApp {
