@@ -981,6 +981,8 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("settings.reminder_digest_weekday", "Buyers' weekly digest on weekday (1 = Monday … 7 = Sunday, 0 = off)", "采购员每周摘要发送日（1 = 周一 … 7 = 周日，0 = 关）"),
     ("settings.reminder_digest_due_within", "Digest lists actions due within N days", "摘要列出 N 天内到期的整改行动"),
     ("settings.reminder_interval_minutes", "Run the reminders every N minutes while serving (0 = off)", "服务运行时每 N 分钟执行一次提醒（0 = 关）"),
+    ("settings.reminder_days_before_invalid", "Whole numbers of days from 1 to 365, comma-separated.", "请填写 1 到 365 之间的整数天数，以逗号分隔。"),
+    ("settings.esg_leads_invalid", "Each item must be business_unit:e-mail, e.g. phones:lead@example.com.", "每一项须为 事业部:邮箱，例如 phones:lead@example.com。"),
     // E-mail
     ("mail.subject.due_soon", "Corrective action {ref} ({supplier}) is due in {days} days, on {due}", "整改行动 {ref}（{supplier}）将于 {days} 天后到期（{due}）"),
     ("mail.subject.due_today", "Corrective action {ref} ({supplier}) is due today, {due}", "整改行动 {ref}（{supplier}）今天到期（{due}）"),

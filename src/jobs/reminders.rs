@@ -53,6 +53,7 @@ pub struct QueueReport {
     pub no_lead: Vec<String>,
     pub candidates: usize,
     pub queries: u64,
+    pub elapsed: std::time::Duration,
 }
 
 impl QueueReport {
@@ -72,6 +73,7 @@ pub struct SendReport {
     /// Why sending stopped early (server unreachable), if it did.
     pub stopped: Option<String>,
     pub queries: u64,
+    pub elapsed: std::time::Duration,
 }
 
 /// Counts the statements a connection runs, through Diesel's
@@ -218,11 +220,13 @@ pub fn queue(
     today: NaiveDate,
     now: NaiveDateTime,
 ) -> Result<QueueReport, AppError> {
+    let started = std::time::Instant::now();
     let counter = QueryCounter::attach(conn);
     let result = conn.transaction(|conn| queue_in(conn, ctx, today, now));
     let queries = counter.detach(conn);
     result.map(|mut report| {
         report.queries = queries;
+        report.elapsed = started.elapsed();
         report
     })
 }
@@ -234,6 +238,12 @@ fn queue_in(
     now: NaiveDateTime,
 ) -> Result<QueueReport, AppError> {
     use diesel::prelude::*;
+    if let DbConnection::Sqlite(c) = conn {
+        // Take SQLite's write lock first (as BEGIN IMMEDIATE would): a read
+        // transaction that later writes could fail at once with
+        // SQLITE_BUSY_SNAPSHOT if a web request wrote in between.
+        diesel::sql_query("UPDATE outbox SET id = id WHERE 0").execute(c)?;
+    }
     let settings = Settings::load(conn)?;
     let schedule = settings.reminder_schedule();
     let leads = settings.esg_leads();
@@ -423,11 +433,13 @@ pub fn send_due(
     mailer: &Mailer,
     owner: &str,
 ) -> Result<SendReport, AppError> {
+    let started = std::time::Instant::now();
     let counter = QueryCounter::attach(conn);
     let result = send_in(conn, mailer, owner);
     let queries = counter.detach(conn);
     result.map(|mut report| {
         report.queries = queries;
+        report.elapsed = started.elapsed();
         report
     })
 }
@@ -493,11 +505,12 @@ pub fn run_once(
 /// The lines `reminders run` prints.
 pub fn describe(queued: &QueueReport, sent: &SendReport) -> Vec<String> {
     let mut lines = vec![format!(
-        "queued {} new message(s) from {} open action(s) ({} already queued earlier); {} queries",
+        "queued {} new message(s) from {} open action(s) ({} already queued earlier); {} queries, {} ms",
         queued.total(),
         queued.candidates,
         queued.already_queued,
-        queued.queries
+        queued.queries,
+        queued.elapsed.as_millis()
     )];
     for (rule, n) in &queued.queued {
         lines.push(format!("  {rule}: {n}"));
@@ -521,8 +534,12 @@ pub fn describe(queued: &QueueReport, sent: &SendReport) -> Vec<String> {
         ));
     }
     lines.push(format!(
-        "sent {}, deferred {} (retried later), failed {}; {} queries",
-        sent.sent, sent.deferred, sent.failed, sent.queries
+        "sent {}, deferred {} (retried later), failed {}; {} queries, {} ms",
+        sent.sent,
+        sent.deferred,
+        sent.failed,
+        sent.queries,
+        sent.elapsed.as_millis()
     ));
     if let Some(why) = &sent.stopped {
         lines.push(format!("  sending stopped: {why}"));

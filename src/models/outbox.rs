@@ -120,9 +120,36 @@ pub fn insert_if_absent(conn: &mut DbConnection, messages: &[NewMessage]) -> Que
     let mut inserted = 0;
     for chunk in messages.chunks(CHUNK) {
         inserted += match conn {
-            DbConnection::Sqlite(c) => diesel::insert_or_ignore_into(outbox::table)
-                .values(chunk)
-                .execute(c)?,
+            // Diesel runs a batch insert on SQLite as one statement per row;
+            // one multi-row statement keeps the query count per chunk.
+            DbConnection::Sqlite(c) => {
+                let row = format!("({})", ["?"; 14].join(", "));
+                let sql = format!(
+                    "INSERT OR IGNORE INTO outbox (rule, object_key, recipient, period, \
+                     language, subject, body_text, body_html, message_id, status, attempts, \
+                     next_attempt_at, last_error, created_at) VALUES {}",
+                    vec![row; chunk.len()].join(", ")
+                );
+                let mut query = diesel::sql_query(sql).into_boxed();
+                for m in chunk {
+                    query = query
+                        .bind::<Text, _>(&m.rule)
+                        .bind::<Text, _>(&m.object_key)
+                        .bind::<Text, _>(&m.recipient)
+                        .bind::<Text, _>(&m.period)
+                        .bind::<Text, _>(&m.language)
+                        .bind::<Text, _>(&m.subject)
+                        .bind::<Text, _>(&m.body_text)
+                        .bind::<Text, _>(&m.body_html)
+                        .bind::<Text, _>(&m.message_id)
+                        .bind::<Text, _>(&m.status)
+                        .bind::<Integer, _>(m.attempts)
+                        .bind::<Timestamp, _>(m.next_attempt_at)
+                        .bind::<Text, _>(&m.last_error)
+                        .bind::<Timestamp, _>(m.created_at);
+                }
+                query.execute(c)?
+            }
             DbConnection::Postgres(c) => diesel::insert_into(outbox::table)
                 .values(chunk)
                 .on_conflict_do_nothing()

@@ -369,6 +369,8 @@ fn check_settings(
     }
     for (key, _) in LIST_SETTINGS {
         let raw = form.get(*key).map_or("", |v| v.trim());
+        // Codes are short; an ESG lead's item carries an e-mail address.
+        let item_limit = if *key == "esg_leads" { 200 } else { 40 };
         let items: Vec<String> = raw
             .split(',')
             .map(|v| v.trim().to_owned())
@@ -377,9 +379,23 @@ fn check_settings(
         if raw.chars().count() > 1000
             || items
                 .iter()
-                .any(|v| v.len() > 40 || v.contains(char::is_whitespace))
+                .any(|v| v.len() > item_limit || v.contains(char::is_whitespace))
         {
             problems.insert((*key).into(), "field.too_long".into());
+        }
+        let malformed = match *key {
+            "reminder_days_before" => items
+                .iter()
+                .any(|d| d.parse::<i64>().map_or(true, |n| !(1..=365).contains(&n))),
+            "esg_leads" => items.iter().any(|item| {
+                item.split_once(':').is_none_or(|(bu, email)| {
+                    bu.is_empty() || email.parse::<lettre::Address>().is_err()
+                })
+            }),
+            _ => false,
+        };
+        if malformed {
+            problems.insert((*key).into(), format!("settings.{key}_invalid"));
         }
         values.push((key, items.join(",")));
     }

@@ -447,3 +447,46 @@ async fn admin_outbox_lists_filters_and_resends() {
             .starts_with('<'));
     }
 }
+
+#[actix_web::test]
+async fn reminder_settings_are_checked_and_used() {
+    for app in TestApp::each_backend().await {
+        let mut admin = app.signed_in("admin").await;
+        for (key, bad) in [
+            ("esg_leads", "phones-lead@example.com"),
+            ("esg_leads", "phones:not-an-address"),
+            ("reminder_days_before", "14,soon"),
+            ("reminder_digest_weekday", "8"),
+        ] {
+            let form = admin.settings_form(&[(key, bad)]).await;
+            let fields: Vec<(&str, &str)> =
+                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let reply = admin.post("/admin/settings", &fields).await;
+            assert_eq!(reply.status, 422, "{key}={bad}");
+        }
+        let form = admin
+            .settings_form(&[
+                ("esg_leads", "phones:esg.lead.phones@group.example.com"),
+                ("reminder_days_before", "7"),
+                ("reminder_digest_weekday", "0"),
+            ])
+            .await;
+        let fields: Vec<(&str, &str)> =
+            form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(admin.post("/admin/settings", &fields).await.status, 303);
+
+        // Only a 7-day reminder now, no digest; F-14 is 14 days out.
+        let s2 = supplier(&app, "S2", "VN", "tv");
+        let au = audit(&app, s2, "AU-2");
+        action(&app, (s2, au), "F-14", "2026-03-16", "open", None);
+        action(&app, (s2, au), "F-7", "2026-03-09", "open", None);
+        let server = SmtpServer::start();
+        let smtp = mailer(&app, Some(server.url()));
+        let (queued, _) = run_once(&mut app.conn(), &smtp, BASE, today()).unwrap();
+        assert_eq!(queued.total(), 2, "{queued:?}");
+        assert!(server
+            .messages()
+            .iter()
+            .all(|m| m.subject().contains("F-7 (S2) is due in 7 days")));
+    }
+}
