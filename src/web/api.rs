@@ -725,6 +725,22 @@ pub struct TrainingBody {
     attendance: Vec<AttendanceBody>,
 }
 
+impl TrainingBody {
+    /// A session with its (supplier code, people) attendance rows.
+    fn new(summary: SessionSummary, rows: Vec<(String, i32)>) -> Self {
+        TrainingBody {
+            summary,
+            attendance: rows
+                .into_iter()
+                .map(|(supplier_code, people)| AttendanceBody {
+                    supplier_code,
+                    people,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Training sessions (filters `year`, `supplier`, `q`), each with its
 /// attendance.
 pub async fn trainings(
@@ -751,16 +767,7 @@ pub async fn trainings(
                 .get(&summary.session.id)
                 .cloned()
                 .unwrap_or_default();
-            TrainingBody {
-                summary,
-                attendance: rows
-                    .into_iter()
-                    .map(|(supplier_code, people)| AttendanceBody {
-                        supplier_code,
-                        people,
-                    })
-                    .collect(),
-            }
+            TrainingBody::new(summary, rows)
         })),
     )
 }
@@ -801,20 +808,12 @@ pub async fn create_training(
     } else {
         actix_web::http::StatusCode::OK
     };
-    Ok(HttpResponse::build(status).json(TrainingBody {
-        summary: SessionSummary {
-            suppliers: rows.len() as i64,
-            people: rows.iter().map(|(_, n)| i64::from(*n)).sum(),
-            session,
-        },
-        attendance: rows
-            .into_iter()
-            .map(|(supplier_code, people)| AttendanceBody {
-                supplier_code,
-                people,
-            })
-            .collect(),
-    }))
+    let summary = SessionSummary {
+        suppliers: rows.len() as i64,
+        people: rows.iter().map(|(_, n)| i64::from(*n)).sum(),
+        session,
+    };
+    Ok(HttpResponse::build(status).json(TrainingBody::new(summary, rows)))
 }
 
 #[derive(Deserialize)]
