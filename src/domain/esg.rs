@@ -259,7 +259,7 @@ pub fn intensity(emissions_t: f64, revenue_mcny: f64) -> Option<f64> {
 
 /// DESIGN §4 `climate`: of the suppliers in scope with ESG data for the
 /// year, those with a reduction target, GHG-verified and in verification.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ClimateFigures {
     pub with_target: i64,
     pub ghg_verified: i64,
@@ -283,7 +283,7 @@ impl ClimateFigures {
 
 /// DESIGN §4 `training`: distinct suppliers and people trained in sessions
 /// held in the year.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct TrainingFigures {
     pub suppliers: i64,
     pub people: i64,

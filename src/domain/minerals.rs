@@ -715,7 +715,7 @@ pub fn percent(part: i64, whole: i64) -> Option<f64> {
 }
 
 /// DESIGN §4 `smelters`: the year's figures.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SmelterFigures {
     /// Distinct (smelter ID, metal) pairs.
     pub total: i64,
@@ -726,7 +726,7 @@ pub struct SmelterFigures {
     pub by_metal: Vec<MetalFigures>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct MetalFigures {
     pub metal: String,
     /// Distinct smelter IDs of this metal.

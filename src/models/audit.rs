@@ -18,7 +18,7 @@ use crate::domain::role::Role;
 use crate::domain::values;
 use crate::error::{AppError, FieldErrors};
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = audits)]
 pub struct Audit {
     #[serde(skip)]
@@ -84,7 +84,7 @@ impl Audit {
 }
 
 /// An audit as given by a file row or an API body (DESIGN §5 `audits`).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct AuditInput {
     pub audit_ref: String,
@@ -407,7 +407,8 @@ pub fn advance(
 }
 
 /// Filters of the audit list (pages, export and API).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditFilter {
     pub q: Option<String>,
     pub year: Option<String>,

@@ -19,7 +19,7 @@ use crate::domain::esg::{
 use crate::domain::values;
 use crate::error::{AppError, FieldErrors};
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = esg_data)]
 pub struct EsgRecord {
     #[serde(skip)]
@@ -45,6 +45,7 @@ pub struct EsgRecord {
     pub created_by: Option<i32>,
     #[serde(skip)]
     pub created_at: NaiveDateTime,
+    #[schema(value_type = String)]
     pub updated_at: NaiveDateTime,
     pub version: i32,
 }
@@ -98,7 +99,7 @@ impl EsgRecord {
 /// A year's ESG data as given by a form, a file row or an API body: DESIGN
 /// §5 names (plus the optional `target_text`, `verifier`, `revenue_mcny`),
 /// everything as text so each problem is reported against what was typed.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct EsgInput {
     #[serde(deserialize_with = "loose_text")]
@@ -512,7 +513,8 @@ pub fn for_year(
 }
 
 /// Filters of the ESG data list, shared by the page, the export and the API.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EsgFilter {
     pub q: Option<String>,
     pub year: Option<String>,

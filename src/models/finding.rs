@@ -38,7 +38,7 @@ pub fn clauses(conn: &mut DbConnection) -> QueryResult<Vec<Clause>> {
         .load(conn)
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = findings)]
 pub struct Finding {
     #[serde(skip)]
@@ -60,7 +60,7 @@ pub struct Finding {
     pub version: i32,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = corrective_actions)]
 pub struct CorrectiveAction {
     pub id: i32,
@@ -126,7 +126,7 @@ pub struct ProgressEntry {
 }
 
 /// A finding as typed, imported or posted (DESIGN §5 `findings` names).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct FindingInput {
     pub finding_ref: String,
@@ -380,7 +380,7 @@ pub fn by_ref(conn: &mut DbConnection, finding_ref: &str) -> QueryResult<Option<
 }
 
 /// What a step carries: the plan, a progress entry, or the verification.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct StepInput {
     pub root_cause: String,
@@ -634,7 +634,8 @@ pub enum ActionScope {
 }
 
 /// Filters of the action lists (pages, export, API).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ActionFilter {
     pub q: Option<String>,
     pub status: Option<String>,
@@ -652,7 +653,7 @@ pub struct ActionFilter {
 }
 
 /// A row of the action list.
-#[derive(Debug, Clone, Queryable, Serialize)]
+#[derive(Debug, Clone, Queryable, Serialize, utoipa::ToSchema)]
 pub struct ActionRow {
     #[serde(flatten)]
     pub action: CorrectiveAction,
@@ -899,7 +900,8 @@ pub fn due_and_closed_by_audit(
 }
 
 /// Filters of the findings list (API).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FindingFilter {
     pub audit: Option<String>,
     pub supplier: Option<String>,
@@ -908,7 +910,7 @@ pub struct FindingFilter {
 }
 
 /// A finding with its audit and supplier.
-#[derive(Debug, Clone, Queryable, Serialize)]
+#[derive(Debug, Clone, Queryable, Serialize, utoipa::ToSchema)]
 pub struct FindingRow {
     #[serde(flatten)]
     pub finding: Finding,

@@ -16,7 +16,7 @@ use crate::domain::kpi::{self, Remediation, Shares};
 use crate::domain::minerals::SmelterFigures;
 use crate::error::AppError;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Kpis {
     pub year: i32,
     pub business_unit: Option<String>,
@@ -31,42 +31,42 @@ pub struct Kpis {
     pub training: TrainingFigures,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct SupplierFigures {
     pub production_total: usize,
     pub mainland_china: usize,
     pub international: usize,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct OnboardingFigures {
     pub reviews: usize,
     pub approved: usize,
     pub rejected_red_line: usize,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct TierFigures {
     pub high: usize,
     pub medium: usize,
     pub low: usize,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct AuditFigures {
     pub suppliers_audited: usize,
     pub previous_year: usize,
     pub tier2_audited: usize,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct PerformanceFigures {
     pub excellent_pct: Option<f64>,
     pub medium_pct: Option<f64>,
     pub poor_pct: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct RemediationFigures {
     pub suppliers: usize,
     pub above_80_pct: Option<f64>,

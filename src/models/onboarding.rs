@@ -16,7 +16,7 @@ use crate::domain::supplier_status::{can_decide, SupplierStatus};
 use crate::domain::values;
 use crate::error::{AppError, FieldErrors};
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = onboarding_reviews)]
 pub struct Review {
     pub id: i32,

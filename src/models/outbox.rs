@@ -22,7 +22,7 @@ pub const SENT: &str = "sent";
 pub const FAILED: &str = "failed";
 pub const STATUSES: [&str; 3] = [QUEUED, SENT, FAILED];
 
-#[derive(Debug, Clone, Queryable, Selectable, QueryableByName, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, QueryableByName, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = outbox)]
 pub struct OutboxMessage {
     pub id: i32,
@@ -39,13 +39,16 @@ pub struct OutboxMessage {
     pub message_id: String,
     pub status: String,
     pub attempts: i32,
+    #[schema(value_type = String)]
     pub next_attempt_at: NaiveDateTime,
     #[serde(skip)]
     pub lease_owner: Option<String>,
     #[serde(skip)]
     pub lease_until: Option<NaiveDateTime>,
     pub last_error: String,
+    #[schema(value_type = String)]
     pub created_at: NaiveDateTime,
+    #[schema(value_type = Option<String>)]
     pub sent_at: Option<NaiveDateTime>,
 }
 
@@ -324,7 +327,8 @@ pub fn resend(
 }
 
 /// Filters of the outbox page and API.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OutboxFilter {
     pub status: Option<String>,
     pub rule: Option<String>,

@@ -15,7 +15,7 @@ use crate::domain::risk::{RiskFacts, RiskModel, Tier};
 use crate::domain::values;
 use crate::error::{AppError, FieldErrors};
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = risk_assessments)]
 pub struct RiskAssessment {
     pub id: i32,
@@ -42,7 +42,7 @@ impl RiskAssessment {
 }
 
 /// An assessment as typed or imported (DESIGN §5 `risk` names).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct RiskInput {
     pub assessed_on: String,

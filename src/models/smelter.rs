@@ -19,7 +19,7 @@ use crate::domain::minerals::{
 };
 use crate::error::FieldErrors;
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = smelters)]
 pub struct Smelter {
     #[serde(skip)]
@@ -512,7 +512,8 @@ pub fn submission_years(conn: &mut DbConnection) -> QueryResult<Vec<i32>> {
 
 /// Filters of the smelter lists (reference list, declared smelters of a
 /// year), shared by pages, exports and the API.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SmelterFilter {
     pub q: Option<String>,
     pub metal: Option<String>,

@@ -14,7 +14,7 @@ use crate::domain::supplier_status::{can_change, SupplierStatus};
 use crate::domain::{uscc, values};
 use crate::error::{AppError, FieldErrors};
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = suppliers)]
 pub struct Supplier {
     pub id: i32,
@@ -94,7 +94,7 @@ impl Supplier {
 
 /// A supplier as given by a form, a file row or an API body: DESIGN §5 names,
 /// everything as text, so each problem can be reported against what was typed.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct SupplierInput {
     pub code: String,
@@ -547,7 +547,8 @@ fn stale(conn: &mut DbConnection, code: &str) -> Result<AppError, AppError> {
 }
 
 /// Filters of the supplier list, shared by the page, the export and the API.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SupplierFilter {
     pub q: Option<String>,
     pub status: Option<String>,

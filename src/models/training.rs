@@ -17,7 +17,7 @@ use crate::domain::esg::{TrainingFigures, TRAINING_FORMATS};
 use crate::domain::values;
 use crate::error::{AppError, FieldErrors};
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = training_sessions)]
 pub struct Session {
     #[serde(skip)]
@@ -54,7 +54,7 @@ impl Session {
 }
 
 /// A session as typed into the form, a file row or an API body (§5 names).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct SessionInput {
     #[serde(deserialize_with = "loose_text")]
@@ -461,7 +461,8 @@ pub fn training_figures(
 }
 
 /// Filters of the session list, shared by the page, the export and the API.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SessionFilter {
     pub q: Option<String>,
     pub year: Option<String>,
@@ -474,7 +475,7 @@ fn present(value: &Option<String>) -> Option<&str> {
 }
 
 /// A session with its totals.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SessionSummary {
     #[serde(flatten)]
     pub session: Session,

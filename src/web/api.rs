@@ -3,31 +3,49 @@
 
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
 
 use super::pagination::ListQuery;
+use super::smelters::Scope;
 use super::suppliers::{create_supplier, update_supplier, visible_supplier, ListParams};
 use super::AppState;
 use crate::auth::{AnyRole, Authorized, EsgEditors, EsgReaders, Readers, Staff};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::import::onboarding::input_of;
+use crate::models::audit::{AuditFilter, AuditInput};
+use crate::models::esg::EsgFilter;
 use crate::models::esg::{EsgInput, EsgRecord};
+use crate::models::finding::{ActionFilter, FindingFilter, FindingInput, FindingRow};
 use crate::models::onboarding::{self, Review};
+use crate::models::smelter::SmelterFilter;
 use crate::models::supplier::SupplierBrief;
+use crate::models::supplier::SupplierFilter;
 use crate::models::supplier::{self, Supplier, SupplierInput};
+use crate::models::training::SessionFilter;
 use crate::models::training::{self, Attendance, SessionInput, SessionSummary};
 use crate::models::{loose_text, now, Paged};
 use crate::web::esg::{save_esg, Refused};
 use crate::web::trainings::{record_attendance, AttendanceForm};
 
+#[derive(Serialize, ToSchema)]
+pub struct MeBody {
+    email: String,
+    name: String,
+    role: String,
+    language: String,
+}
+
 /// Who the token belongs to; handy to check a token works.
+#[utoipa::path(get, path = "/api/v1/me", tag = "session",
+    responses((status = 200, description = "The signed-in user", body = MeBody)))]
 pub async fn me(user: Authorized<AnyRole>) -> HttpResponse {
-    HttpResponse::Ok().json(json!({
-        "email": user.user.email,
-        "name": user.user.name,
-        "role": user.user.role,
-        "language": user.user.language,
-    }))
+    let user = &user.user;
+    HttpResponse::Ok().json(MeBody {
+        email: user.email.clone(),
+        name: user.name.clone(),
+        role: user.role.clone(),
+        language: user.language.clone(),
+    })
 }
 
 pub async fn not_found() -> Result<HttpResponse, AppError> {
@@ -35,7 +53,7 @@ pub async fn not_found() -> Result<HttpResponse, AppError> {
 }
 
 /// The DESIGN §8 list shape.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ListBody<T: Serialize> {
     pub items: Vec<T>,
     pub total: i64,
@@ -54,7 +72,7 @@ impl<T: Serialize> ListBody<T> {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct SupplierBody {
     #[serde(flatten)]
     supplier: Supplier,
@@ -70,6 +88,8 @@ fn supplier_body(s: Supplier, parents: &std::collections::HashMap<i32, String>) 
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/suppliers", tag = "suppliers", params(SupplierFilter, ListQuery),
+    responses((status = 200, description = "Suppliers", body = ListBody<SupplierBody>)))]
 pub async fn suppliers(
     state: web::Data<AppState>,
     _user: Authorized<Readers>,
@@ -103,6 +123,8 @@ async fn supplier_response(
     Ok(HttpResponse::build(status).json(supplier_body(found, &parents)))
 }
 
+#[utoipa::path(get, path = "/api/v1/suppliers/{code}", tag = "suppliers", params(("code" = String, Path, description = "Supplier code")),
+    responses((status = 200, description = "The supplier", body = SupplierBody)))]
 pub async fn supplier(
     state: web::Data<AppState>,
     user: Authorized<AnyRole>,
@@ -116,6 +138,8 @@ fn invalid(problems: FieldErrors) -> AppError {
     AppError::Validation(problems)
 }
 
+#[utoipa::path(post, path = "/api/v1/suppliers", tag = "suppliers", request_body = SupplierInput,
+    responses((status = 201, description = "Created", body = SupplierBody)))]
 pub async fn create_supplier_json(
     state: web::Data<AppState>,
     user: Authorized<Staff>,
@@ -127,13 +151,15 @@ pub async fn create_supplier_json(
     supplier_response(&state, created, actix_web::http::StatusCode::CREATED).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct SupplierUpdate {
     version: i32,
     #[serde(flatten)]
     input: SupplierInput,
 }
 
+#[utoipa::path(put, path = "/api/v1/suppliers/{code}", tag = "suppliers", params(("code" = String, Path, description = "Supplier code")), request_body = SupplierUpdate,
+    responses((status = 200, description = "Saved", body = SupplierBody)))]
 pub async fn update_supplier_json(
     state: web::Data<AppState>,
     user: Authorized<Staff>,
@@ -148,21 +174,25 @@ pub async fn update_supplier_json(
     supplier_response(&state, saved, actix_web::http::StatusCode::OK).await
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ReviewBody {
     supplier_code: String,
     #[serde(flatten)]
     review: Review,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReviewQuery {
     #[serde(default)]
     year: Option<i32>,
     #[serde(flatten)]
+    #[param(ignore)]
     list: ListQuery,
 }
 
+#[utoipa::path(get, path = "/api/v1/onboarding-reviews", tag = "suppliers", params(ReviewQuery, ListQuery),
+    responses((status = 200, description = "Onboarding reviews, newest first", body = ListBody<ReviewBody>)))]
 pub async fn onboarding_reviews(
     state: web::Data<AppState>,
     _user: Authorized<Readers>,
@@ -185,7 +215,7 @@ pub async fn onboarding_reviews(
 
 /// A review in the §5 `onboarding` fields: red lines not listed as failed
 /// passed; `decision`, when given, must be what the gate decides.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct ReviewRequest {
     supplier_code: String,
     #[serde(default)]
@@ -202,6 +232,8 @@ pub struct ReviewRequest {
     decision: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/onboarding-reviews", tag = "suppliers", request_body = ReviewRequest,
+    responses((status = 201, description = "Recorded; the gate decided", body = ReviewBody)))]
 pub async fn create_review(
     state: web::Data<AppState>,
     user: Authorized<Staff>,
@@ -256,14 +288,15 @@ pub async fn create_review(
     }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct RiskBody {
     supplier_code: String,
     #[serde(flatten)]
     assessment: crate::models::risk::RiskAssessment,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RiskQuery {
     #[serde(default)]
     year: Option<i32>,
@@ -274,11 +307,14 @@ pub struct RiskQuery {
     #[serde(default)]
     q: Option<String>,
     #[serde(flatten)]
+    #[param(ignore)]
     list: ListQuery,
 }
 
 /// Each supplier's latest assessment in the year (default: the latest year
 /// with assessments).
+#[utoipa::path(get, path = "/api/v1/risk-assessments", tag = "risk", params(RiskQuery, ListQuery),
+    responses((status = 200, description = "Latest assessment per supplier", body = ListBody<RiskBody>)))]
 pub async fn risk_assessments(
     state: web::Data<AppState>,
     _user: Authorized<Readers>,
@@ -322,13 +358,15 @@ pub async fn risk_assessments(
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct RiskRequest {
     supplier_code: String,
     #[serde(flatten)]
     input: crate::models::risk::RiskInput,
 }
 
+#[utoipa::path(post, path = "/api/v1/risk-assessments", tag = "risk", request_body = RiskRequest,
+    responses((status = 201, description = "Recorded", body = RiskBody)))]
 pub async fn create_risk_assessment(
     state: web::Data<AppState>,
     user: Authorized<Staff>,
@@ -351,7 +389,7 @@ pub async fn create_risk_assessment(
     }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct AuditBody {
     supplier_code: String,
     auditor_email: Option<String>,
@@ -375,6 +413,8 @@ fn audit_body(
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/audits", tag = "audits", params(AuditFilter, ListQuery),
+    responses((status = 200, description = "Audits (an auditor sees their own)", body = ListBody<AuditBody>)))]
 pub async fn audits(
     state: web::Data<AppState>,
     user: Authorized<AnyRole>,
@@ -396,6 +436,8 @@ pub async fn audits(
     Ok(HttpResponse::Ok().json(ListBody::from_paged(paged, |row| audit_body(row, grades))))
 }
 
+#[utoipa::path(get, path = "/api/v1/audits/{ref}", tag = "audits", params(("ref" = String, Path, description = "Audit reference")),
+    responses((status = 200, description = "The audit", body = AuditBody)))]
 pub async fn audit(
     state: web::Data<AppState>,
     user: Authorized<AnyRole>,
@@ -411,6 +453,8 @@ pub async fn audit(
     Ok(HttpResponse::Ok().json(audit_body(row, grades)))
 }
 
+#[utoipa::path(post, path = "/api/v1/audits", tag = "audits", request_body = AuditInput,
+    responses((status = 201, description = "Created", body = AuditBody)))]
 pub async fn create_audit(
     state: web::Data<AppState>,
     user: Authorized<Staff>,
@@ -436,6 +480,8 @@ pub struct FindingQuery {
     list: ListQuery,
 }
 
+#[utoipa::path(get, path = "/api/v1/findings", tag = "findings", params(FindingFilter, ListQuery),
+    responses((status = 200, description = "Findings visible to the caller", body = ListBody<FindingRow>)))]
 pub async fn findings(
     state: web::Data<AppState>,
     user: Authorized<AnyRole>,
@@ -458,8 +504,17 @@ pub async fn findings(
     Ok(HttpResponse::Ok().json(ListBody::from_paged(paged, |row| row)))
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct FindingCreated {
+    finding: crate::models::finding::Finding,
+    /// Absent when the finding needs no action (closed on the spot).
+    corrective_action: Option<crate::models::finding::CorrectiveAction>,
+}
+
 /// Records a finding (and its corrective action) with the §5 field names.
 /// Auditors may add to their own audits until the report is submitted.
+#[utoipa::path(post, path = "/api/v1/findings", tag = "findings", request_body = FindingInput,
+    responses((status = 201, description = "Recorded, with its corrective action", body = FindingCreated)))]
 pub async fn create_finding(
     state: web::Data<AppState>,
     user: Authorized<AnyRole>,
@@ -495,9 +550,30 @@ pub async fn create_finding(
             crate::models::finding::insert(conn, &actor, &fields, "finding")
         })
         .await?;
-    Ok(HttpResponse::Created().json(json!({ "finding": finding, "corrective_action": action })))
+    Ok(HttpResponse::Created().json(FindingCreated {
+        finding,
+        corrective_action: action,
+    }))
 }
 
+/// A corrective action with its finding, and whether it is overdue today.
+#[derive(Serialize, ToSchema)]
+pub struct ActionBody {
+    overdue: bool,
+    action: crate::models::finding::ActionRow,
+}
+
+impl ActionBody {
+    fn new(row: crate::models::finding::ActionRow, today: chrono::NaiveDate) -> Self {
+        ActionBody {
+            overdue: row.action.is_overdue(today),
+            action: row,
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/corrective-actions", tag = "findings", params(ActionFilter, ListQuery),
+    responses((status = 200, description = "Corrective actions visible to the caller", body = ListBody<ActionBody>)))]
 pub async fn corrective_actions(
     state: web::Data<AppState>,
     user: Authorized<AnyRole>,
@@ -515,22 +591,22 @@ pub async fn corrective_actions(
         .db(move |conn| Ok(filter.page(conn, scope, today, page, per_page)?))
         .await?;
     Ok(HttpResponse::Ok().json(ListBody::from_paged(paged, |row| {
-        let overdue = row.action.is_overdue(today);
-        json!({ "overdue": overdue, "action": row })
+        ActionBody::new(row, today)
     })))
 }
 
+#[utoipa::path(get, path = "/api/v1/corrective-actions/{id}", tag = "findings", params(("id" = i32, Path, description = "Corrective action id")),
+    responses((status = 200, description = "The corrective action", body = ActionBody)))]
 pub async fn corrective_action(
     state: web::Data<AppState>,
     user: Authorized<AnyRole>,
     id: web::Path<i32>,
 ) -> AppResult<HttpResponse> {
     let row = super::actions::visible_action(&state, &user, id.into_inner()).await?;
-    let overdue = row.action.is_overdue(now().date());
-    Ok(HttpResponse::Ok().json(json!({ "overdue": overdue, "action": row })))
+    Ok(HttpResponse::Ok().json(ActionBody::new(row, now().date())))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct StepRequest {
     version: i32,
     #[serde(flatten)]
@@ -544,6 +620,8 @@ pub struct StepRequest {
 
 /// The flow's transitions as POSTs: plan, progress, request_verification,
 /// verify, reject and extend — with the same role rules as the pages.
+#[utoipa::path(post, path = "/api/v1/corrective-actions/{id}/{step}", tag = "findings", params(("id" = i32, Path, description = "Corrective action id"), ("step" = String, Path, description = "plan, progress, request_verification, verify, reject or extend")), request_body = StepRequest,
+    responses((status = 200, description = "Saved", body = crate::models::finding::CorrectiveAction)))]
 pub async fn corrective_action_step(
     state: web::Data<AppState>,
     user: Authorized<AnyRole>,
@@ -611,7 +689,7 @@ pub async fn corrective_action_step(
 }
 
 /// A supplier's year of ESG data: §5 names, units in the names.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct EsgBody {
     supplier_code: String,
     supplier_name: String,
@@ -640,6 +718,8 @@ fn esg_body(record: EsgRecord, supplier: &SupplierBrief) -> EsgBody {
 /// ESG data with the list page's filters (`year`, `business_unit`,
 /// `ghg_verification`, `has_target`, `supplier`, `q`); a supplier contact
 /// sees only their own company's.
+#[utoipa::path(get, path = "/api/v1/esg-data", tag = "esg", params(EsgFilter, ListQuery),
+    responses((status = 200, description = "ESG data per supplier and year", body = ListBody<EsgBody>)))]
 pub async fn esg_data(
     state: web::Data<AppState>,
     user: Authorized<EsgReaders>,
@@ -664,7 +744,7 @@ pub async fn esg_data(
 /// A year's data in the §5 `esg` fields. An existing year is replaced only
 /// with its `version`; a value more than ten times last year's needs
 /// `"confirm": true`.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct EsgWrite {
     #[serde(flatten)]
     input: EsgInput,
@@ -674,6 +754,8 @@ pub struct EsgWrite {
     confirm: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/esg-data", tag = "esg", request_body = EsgWrite,
+    responses((status = 201, description = "Created", body = EsgBody), (status = 200, description = "Replaced", body = EsgBody)))]
 pub async fn create_esg_data(
     state: web::Data<AppState>,
     user: Authorized<EsgEditors>,
@@ -712,13 +794,13 @@ pub async fn create_esg_data(
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct AttendanceBody {
     supplier_code: String,
     people: i32,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct TrainingBody {
     #[serde(flatten)]
     summary: SessionSummary,
@@ -743,6 +825,8 @@ impl TrainingBody {
 
 /// Training sessions (filters `year`, `supplier`, `q`), each with its
 /// attendance.
+#[utoipa::path(get, path = "/api/v1/trainings", tag = "esg", params(SessionFilter, ListQuery),
+    responses((status = 200, description = "Training sessions with attendance", body = ListBody<TrainingBody>)))]
 pub async fn trainings(
     state: web::Data<AppState>,
     _user: Authorized<Readers>,
@@ -775,7 +859,7 @@ pub async fn trainings(
 /// One §5 `training` row: a supplier's attendance at a session, the
 /// session created from it if new (it must otherwise agree on date and
 /// topic). 201 when the attendance is new, 200 when it replaced a count.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct TrainingWrite {
     #[serde(flatten)]
     session: SessionInput,
@@ -785,6 +869,8 @@ pub struct TrainingWrite {
     people: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/trainings", tag = "esg", request_body = TrainingWrite,
+    responses((status = 201, description = "Attendance recorded", body = TrainingBody), (status = 200, description = "Attendance replaced", body = TrainingBody)))]
 pub async fn create_training(
     state: web::Data<AppState>,
     user: Authorized<Staff>,
@@ -826,7 +912,7 @@ pub struct SmelterQuery {
     list: ListQuery,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct SmelterBody {
     #[serde(flatten)]
     smelter: crate::models::smelter::Smelter,
@@ -837,6 +923,8 @@ pub struct SmelterBody {
 
 /// The RMI reference list; with `year` (and `business_unit`), only the
 /// smelters declared in that year's files, with their supplier counts.
+#[utoipa::path(get, path = "/api/v1/smelters", tag = "minerals", params(Scope, SmelterFilter, ListQuery),
+    responses((status = 200, description = "Smelters", body = ListBody<SmelterBody>)))]
 pub async fn smelters(
     state: web::Data<AppState>,
     _user: Authorized<Readers>,
@@ -879,15 +967,17 @@ pub async fn smelters(
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SupplierSmeltersQuery {
     #[serde(default)]
     year: Option<String>,
     #[serde(flatten)]
+    #[param(ignore)]
     list: ListQuery,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct DeclaredBody {
     year: i32,
     template: String,
@@ -907,6 +997,8 @@ pub struct DeclaredBody {
 
 /// Supplier → smelters: every Smelter List row of the supplier's files of
 /// `year` (default: the latest year it submitted), matched or not.
+#[utoipa::path(get, path = "/api/v1/suppliers/{code}/smelters", tag = "minerals", params(("code" = String, Path, description = "Supplier code"), SupplierSmeltersQuery, ListQuery),
+    responses((status = 200, description = "Smelter List rows of the supplier files", body = ListBody<DeclaredBody>)))]
 pub async fn supplier_smelters(
     state: web::Data<AppState>,
     user: Authorized<AnyRole>,

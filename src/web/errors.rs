@@ -8,7 +8,6 @@ use actix_web::http::{header, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use askama::Template;
-use serde_json::json;
 
 use super::chrome::Chrome;
 use crate::auth::identity::resolve;
@@ -85,21 +84,41 @@ fn json_error(status: StatusCode, info: &ErrorInfo) -> HttpResponse {
             .t(&format!("error.{}", info.code))
             .to_owned()
     });
-    let mut body = json!({ "error": { "code": info.code, "message": message } });
-    if let Some(fields) = &info.fields {
-        // Field problems are i18n keys; the API speaks English.
-        let readable: std::collections::BTreeMap<&str, String> = fields
+    // Field problems are i18n keys; the API speaks English.
+    let fields = info.fields.as_ref().map(|fields| {
+        fields
             .iter()
             .map(|(field, reason)| {
                 (
-                    field.as_str(),
+                    field.clone(),
                     crate::import::reason_text(crate::i18n::Lang::En, reason),
                 )
             })
-            .collect();
-        body["error"]["fields"] = json!(readable);
-    }
-    HttpResponse::build(status).json(body)
+            .collect()
+    });
+    HttpResponse::build(status).json(ErrorBody {
+        error: ErrorDetail {
+            code: info.code.to_owned(),
+            message,
+            fields,
+        },
+    })
+}
+
+/// The DESIGN §8 error shape of every `/api/` response that is not a success.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine code, e.g. `not_found`, `validation_failed`.
+    pub code: String,
+    pub message: String,
+    /// Field name → what is wrong with it (validation failures only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<std::collections::BTreeMap<String, String>>,
 }
 
 fn sign_in_redirect(req: &HttpRequest) -> HttpResponse {

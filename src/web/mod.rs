@@ -13,6 +13,7 @@ pub mod esg;
 pub mod health;
 pub mod home;
 pub mod import;
+pub mod openapi;
 pub mod outbox;
 pub mod pagination;
 pub mod programmes;

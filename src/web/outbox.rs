@@ -164,6 +164,11 @@ pub async fn resend(
 }
 
 /// `GET /api/v1/outbox` (admin): the DESIGN §8 list shape.
+/// The e-mail outbox (administrators).
+#[utoipa::path(get, path = "/api/v1/outbox", tag = "e-mail",
+    params(crate::models::outbox::OutboxFilter, crate::web::pagination::ListQuery),
+    responses((status = 200, description = "Queued and sent messages",
+        body = crate::web::api::ListBody<crate::models::outbox::OutboxMessage>)))]
 pub async fn api_list(
     state: web::Data<AppState>,
     _admin: Authorized<AdminOnly>,

@@ -5,8 +5,11 @@ use serde::Deserialize;
 pub const DEFAULT_PER_PAGE: i64 = 50;
 pub const MAX_PER_PAGE: i64 = 500;
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Each list documents its own search parameter.
+    #[param(ignore)]
     pub q: Option<String>,
     #[serde(default, deserialize_with = "optional_number")]
     pub page: Option<i64>,

@@ -17,7 +17,8 @@ use crate::models::kpi::{self, Kpis};
 use crate::models::setting::Settings;
 use crate::models::{now, supplier};
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct KpiQuery {
     #[serde(default, deserialize_with = "super::pagination::optional_number_i32")]
     pub year: Option<i32>,
@@ -79,6 +80,10 @@ pub async fn figures(state: &AppState, query: &KpiQuery) -> AppResult<(Kpis, Kpi
         .await
 }
 
+/// The DESIGN §4 figures of a year (default: this year), for all business
+/// units or one.
+#[utoipa::path(get, path = "/api/v1/kpis", tag = "figures", params(KpiQuery),
+    responses((status = 200, description = "The year's figures", body = Kpis)))]
 pub async fn kpis_json(
     state: web::Data<AppState>,
     _user: Authorized<Readers>,

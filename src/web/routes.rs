@@ -3,8 +3,8 @@
 use actix_web::web;
 
 use super::{
-    actions, admin, api, assets, audits, cmrt, esg, health, home, import, outbox, programmes,
-    reports, risk, session, smelters, suppliers, trainings,
+    actions, admin, api, assets, audits, cmrt, esg, health, home, import, openapi, outbox,
+    programmes, reports, risk, session, smelters, suppliers, trainings,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -217,6 +217,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/outbox/{id}/resend", web::post().to(outbox::resend))
         .service(
             web::scope("/api/v1")
+                .route("/openapi.json", web::get().to(openapi::openapi_json))
                 .route("/me", web::get().to(api::me))
                 .route("/suppliers", web::get().to(api::suppliers))
                 .route("/suppliers", web::post().to(api::create_supplier_json))

@@ -77,7 +77,8 @@ pub fn query_string(pairs: &[(&str, Option<&str>)]) -> String {
 }
 
 /// The reporting year and business unit a view is about.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Scope {
     pub year: Option<String>,
     pub business_unit: Option<String>,

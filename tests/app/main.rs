@@ -13,6 +13,7 @@ mod esg;
 mod health;
 mod imports;
 mod language;
+mod openapi;
 mod reminders;
 mod reports;
 mod sessions;
