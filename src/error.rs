@@ -32,7 +32,7 @@ pub enum AppError {
     #[error("{0}")]
     Startup(String),
     #[error("database error: {0}")]
-    Database(#[from] diesel::result::Error),
+    Database(diesel::result::Error),
     #[error("database unavailable: {0}")]
     Pool(#[from] diesel::r2d2::PoolError),
     #[error("internal error: {0}")]
@@ -115,6 +115,24 @@ impl ResponseError for AppError {
             fields: self.fields().cloned(),
         });
         response
+    }
+}
+
+/// The message for text holding the NUL character, which PostgreSQL cannot
+/// store in a text column (SQLite could, so both refuse it up front where
+/// they can: query strings; bodies are refused by PostgreSQL itself).
+pub const NUL_IN_TEXT: &str = "text may not contain the NUL character (\\0 or %00)";
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        match &e {
+            // SQLSTATE 22021 carries no kind of its own in Diesel; its message
+            // names the offending byte.
+            diesel::result::Error::DatabaseError(_, info) if info.message().contains("0x00") => {
+                Self::BadInput(NUL_IN_TEXT.to_owned())
+            }
+            _ => Self::Database(e),
+        }
     }
 }
 

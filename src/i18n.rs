@@ -1051,6 +1051,11 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
         "页面不存在，或您无权访问。",
     ),
     (
+        "error.method_not_allowed",
+        "This address does not take that kind of request.",
+        "此地址不接受这种请求方式。",
+    ),
+    (
         "error.conflict",
         "Someone else changed this record while you were editing it.",
         "在您编辑期间，其他人修改了此记录。",

@@ -411,6 +411,7 @@ pub fn advance(
 #[into_params(parameter_in = Query)]
 pub struct AuditFilter {
     pub q: Option<String>,
+    #[param(value_type = Option<i32>)]
     pub year: Option<String>,
     pub firm: Option<String>,
     pub auditor: Option<String>,

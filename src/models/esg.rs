@@ -517,6 +517,7 @@ pub fn for_year(
 #[into_params(parameter_in = Query)]
 pub struct EsgFilter {
     pub q: Option<String>,
+    #[param(value_type = Option<i32>)]
     pub year: Option<String>,
     pub business_unit: Option<String>,
     pub ghg_verification: Option<String>,

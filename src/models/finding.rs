@@ -640,10 +640,13 @@ pub struct ActionFilter {
     pub q: Option<String>,
     pub status: Option<String>,
     /// `true`: only overdue actions.
+    #[param(value_type = Option<bool>)]
     pub overdue: Option<String>,
     /// Due in the next N days (e.g. 14), not closed.
+    #[param(value_type = Option<i32>)]
     pub due_within: Option<String>,
     /// No progress entry for N days (e.g. 7), not closed.
+    #[param(value_type = Option<i32>)]
     pub stale_days: Option<String>,
     pub business_unit: Option<String>,
     pub buyer: Option<String>,

@@ -465,6 +465,7 @@ pub fn training_figures(
 #[into_params(parameter_in = Query)]
 pub struct SessionFilter {
     pub q: Option<String>,
+    #[param(value_type = Option<i32>)]
     pub year: Option<String>,
     /// A supplier code: sessions it attended.
     pub supplier: Option<String>,

@@ -123,7 +123,7 @@ async fn supplier_response(
     Ok(HttpResponse::build(status).json(supplier_body(found, &parents)))
 }
 
-#[utoipa::path(get, path = "/api/v1/suppliers/{code}", tag = "suppliers", params(("code" = String, Path, description = "Supplier code")),
+#[utoipa::path(get, path = "/api/v1/suppliers/{code}", tag = "suppliers", params(("code" = String, Path, description = "Supplier code", example = "S000001")),
     responses((status = 200, description = "The supplier", body = SupplierBody)))]
 pub async fn supplier(
     state: web::Data<AppState>,
@@ -158,7 +158,7 @@ pub struct SupplierUpdate {
     input: SupplierInput,
 }
 
-#[utoipa::path(put, path = "/api/v1/suppliers/{code}", tag = "suppliers", params(("code" = String, Path, description = "Supplier code")), request_body = SupplierUpdate,
+#[utoipa::path(put, path = "/api/v1/suppliers/{code}", tag = "suppliers", params(("code" = String, Path, description = "Supplier code", example = "S000001")), request_body = SupplierUpdate,
     responses((status = 200, description = "Saved", body = SupplierBody)))]
 pub async fn update_supplier_json(
     state: web::Data<AppState>,
@@ -217,6 +217,7 @@ pub async fn onboarding_reviews(
 /// passed; `decision`, when given, must be what the gate decides.
 #[derive(Deserialize, ToSchema)]
 pub struct ReviewRequest {
+    #[schema(example = "S000001")]
     supplier_code: String,
     #[serde(default)]
     decided_on: String,
@@ -360,6 +361,7 @@ pub async fn risk_assessments(
 
 #[derive(Deserialize, ToSchema)]
 pub struct RiskRequest {
+    #[schema(example = "S000001")]
     supplier_code: String,
     #[serde(flatten)]
     input: crate::models::risk::RiskInput,
@@ -436,7 +438,7 @@ pub async fn audits(
     Ok(HttpResponse::Ok().json(ListBody::from_paged(paged, |row| audit_body(row, grades))))
 }
 
-#[utoipa::path(get, path = "/api/v1/audits/{ref}", tag = "audits", params(("ref" = String, Path, description = "Audit reference")),
+#[utoipa::path(get, path = "/api/v1/audits/{ref}", tag = "audits", params(("ref" = String, Path, description = "Audit reference", example = "A2020-S000002")),
     responses((status = 200, description = "The audit", body = AuditBody)))]
 pub async fn audit(
     state: web::Data<AppState>,
@@ -595,7 +597,7 @@ pub async fn corrective_actions(
     })))
 }
 
-#[utoipa::path(get, path = "/api/v1/corrective-actions/{id}", tag = "findings", params(("id" = i32, Path, description = "Corrective action id")),
+#[utoipa::path(get, path = "/api/v1/corrective-actions/{id}", tag = "findings", params(("id" = i32, Path, description = "Corrective action id", example = 1)),
     responses((status = 200, description = "The corrective action", body = ActionBody)))]
 pub async fn corrective_action(
     state: web::Data<AppState>,
@@ -620,7 +622,7 @@ pub struct StepRequest {
 
 /// The flow's transitions as POSTs: plan, progress, request_verification,
 /// verify, reject and extend — with the same role rules as the pages.
-#[utoipa::path(post, path = "/api/v1/corrective-actions/{id}/{step}", tag = "findings", params(("id" = i32, Path, description = "Corrective action id"), ("step" = String, Path, description = "plan, progress, request_verification, verify, reject or extend")), request_body = StepRequest,
+#[utoipa::path(post, path = "/api/v1/corrective-actions/{id}/{step}", tag = "findings", params(("id" = i32, Path, description = "Corrective action id", example = 1), ("step" = String, Path, description = "plan, progress, request_verification, verify, reject or extend")), request_body = StepRequest,
     responses((status = 200, description = "Saved", body = crate::models::finding::CorrectiveAction)))]
 pub async fn corrective_action_step(
     state: web::Data<AppState>,
@@ -971,6 +973,7 @@ pub async fn smelters(
 #[into_params(parameter_in = Query)]
 pub struct SupplierSmeltersQuery {
     #[serde(default)]
+    #[param(value_type = Option<i32>)]
     year: Option<String>,
     #[serde(flatten)]
     #[param(ignore)]
@@ -997,7 +1000,7 @@ pub struct DeclaredBody {
 
 /// Supplier → smelters: every Smelter List row of the supplier's files of
 /// `year` (default: the latest year it submitted), matched or not.
-#[utoipa::path(get, path = "/api/v1/suppliers/{code}/smelters", tag = "minerals", params(("code" = String, Path, description = "Supplier code"), SupplierSmeltersQuery, ListQuery),
+#[utoipa::path(get, path = "/api/v1/suppliers/{code}/smelters", tag = "minerals", params(("code" = String, Path, description = "Supplier code", example = "S000001"), SupplierSmeltersQuery, ListQuery),
     responses((status = 200, description = "Smelter List rows of the supplier files", body = ListBody<DeclaredBody>)))]
 pub async fn supplier_smelters(
     state: web::Data<AppState>,

@@ -45,7 +45,10 @@ pub async fn render_errors(
     let http_req = res.request().clone();
     let status = res.status();
     let info = res.response().extensions().get::<ErrorInfo>().cloned();
-    let from_error = info.is_some() || res.response().error().is_some();
+    // A resource's own 405 carries neither; it is an error all the same.
+    let from_error = info.is_some()
+        || res.response().error().is_some()
+        || status == StatusCode::METHOD_NOT_ALLOWED;
     if !from_error || !(status.is_client_error() || status.is_server_error()) {
         return Ok(res.map_into_left_body());
     }
@@ -55,7 +58,11 @@ pub async fn render_errors(
         fields: None,
     });
     let replacement = if http_req.path().starts_with("/api/") {
-        json_error(status, &info)
+        let mut body = json_error(status, &info);
+        if let Some(allow) = res.headers().get(header::ALLOW) {
+            body.headers_mut().insert(header::ALLOW, allow.clone());
+        }
+        body
     } else if status == StatusCode::UNAUTHORIZED {
         sign_in_redirect(&http_req)
     } else {
@@ -68,7 +75,8 @@ fn code_for_status(status: StatusCode) -> &'static str {
     match status.as_u16() {
         401 => "unauthorized",
         403 => "forbidden",
-        404 | 405 => "not_found",
+        404 => "not_found",
+        405 => "method_not_allowed",
         409 => "conflict",
         413 => "payload_too_large",
         422 => "validation_failed",

@@ -4,6 +4,8 @@ use serde::Deserialize;
 
 pub const DEFAULT_PER_PAGE: i64 = 50;
 pub const MAX_PER_PAGE: i64 = 500;
+/// Far beyond any list's end; keeps `(page - 1) * per_page` from overflowing.
+pub const MAX_PAGE: i64 = 1_000_000;
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -12,8 +14,10 @@ pub struct ListQuery {
     #[param(ignore)]
     pub q: Option<String>,
     #[serde(default, deserialize_with = "optional_number")]
+    #[param(minimum = 1, maximum = 1_000_000)]
     pub page: Option<i64>,
     #[serde(default, deserialize_with = "optional_number")]
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<i64>,
 }
 
@@ -41,7 +45,7 @@ pub fn optional_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<
 
 impl ListQuery {
     pub fn page(&self) -> i64 {
-        self.page.unwrap_or(1).max(1)
+        self.page.unwrap_or(1).clamp(1, MAX_PAGE)
     }
 
     pub fn per_page(&self) -> i64 {

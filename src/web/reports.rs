@@ -21,6 +21,7 @@ use crate::models::{now, supplier};
 #[into_params(parameter_in = Query)]
 pub struct KpiQuery {
     #[serde(default, deserialize_with = "super::pagination::optional_number_i32")]
+    #[param(minimum = 2000)]
     pub year: Option<i32>,
     pub business_unit: Option<String>,
 }

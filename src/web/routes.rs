@@ -216,54 +216,62 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/outbox", web::get().to(outbox::page))
         .route("/admin/outbox/{id}/resend", web::post().to(outbox::resend))
         .service(
+            // One resource per path, so a known path asked with another method
+            // answers 405 with `Allow` instead of 404.
             web::scope("/api/v1")
-                .route("/openapi.json", web::get().to(openapi::openapi_json))
-                .route("/me", web::get().to(api::me))
-                .route("/suppliers", web::get().to(api::suppliers))
-                .route("/suppliers", web::post().to(api::create_supplier_json))
-                .route("/suppliers/{code}", web::get().to(api::supplier))
-                .route(
-                    "/suppliers/{code}",
-                    web::put().to(api::update_supplier_json),
+                .service(web::resource("/openapi.json").get(openapi::openapi_json))
+                .service(web::resource("/me").get(api::me))
+                .service(
+                    web::resource("/suppliers")
+                        .get(api::suppliers)
+                        .post(api::create_supplier_json),
                 )
-                .route(
-                    "/onboarding-reviews",
-                    web::get().to(api::onboarding_reviews),
+                .service(
+                    web::resource("/suppliers/{code}")
+                        .get(api::supplier)
+                        .put(api::update_supplier_json),
                 )
-                .route("/onboarding-reviews", web::post().to(api::create_review))
-                .route("/risk-assessments", web::get().to(api::risk_assessments))
-                .route(
-                    "/risk-assessments",
-                    web::post().to(api::create_risk_assessment),
+                .service(
+                    web::resource("/onboarding-reviews")
+                        .get(api::onboarding_reviews)
+                        .post(api::create_review),
                 )
-                .route("/audits", web::get().to(api::audits))
-                .route("/audits", web::post().to(api::create_audit))
-                .route("/audits/{ref}", web::get().to(api::audit))
-                .route("/kpis", web::get().to(reports::kpis_json))
-                .route("/findings", web::get().to(api::findings))
-                .route("/findings", web::post().to(api::create_finding))
-                .route(
-                    "/corrective-actions",
-                    web::get().to(api::corrective_actions),
+                .service(
+                    web::resource("/risk-assessments")
+                        .get(api::risk_assessments)
+                        .post(api::create_risk_assessment),
                 )
-                .route(
-                    "/corrective-actions/{id}",
-                    web::get().to(api::corrective_action),
+                .service(
+                    web::resource("/audits")
+                        .get(api::audits)
+                        .post(api::create_audit),
                 )
-                .route(
-                    "/corrective-actions/{id}/{step}",
-                    web::post().to(api::corrective_action_step),
+                .service(web::resource("/audits/{ref}").get(api::audit))
+                .service(web::resource("/kpis").get(reports::kpis_json))
+                .service(
+                    web::resource("/findings")
+                        .get(api::findings)
+                        .post(api::create_finding),
                 )
-                .route("/esg-data", web::get().to(api::esg_data))
-                .route("/esg-data", web::post().to(api::create_esg_data))
-                .route("/trainings", web::get().to(api::trainings))
-                .route("/trainings", web::post().to(api::create_training))
-                .route("/smelters", web::get().to(api::smelters))
-                .route(
-                    "/suppliers/{code}/smelters",
-                    web::get().to(api::supplier_smelters),
+                .service(web::resource("/corrective-actions").get(api::corrective_actions))
+                .service(web::resource("/corrective-actions/{id}").get(api::corrective_action))
+                .service(
+                    web::resource("/corrective-actions/{id}/{step}")
+                        .post(api::corrective_action_step),
                 )
-                .route("/outbox", web::get().to(outbox::api_list))
+                .service(
+                    web::resource("/esg-data")
+                        .get(api::esg_data)
+                        .post(api::create_esg_data),
+                )
+                .service(
+                    web::resource("/trainings")
+                        .get(api::trainings)
+                        .post(api::create_training),
+                )
+                .service(web::resource("/smelters").get(api::smelters))
+                .service(web::resource("/suppliers/{code}/smelters").get(api::supplier_smelters))
+                .service(web::resource("/outbox").get(outbox::api_list))
                 .default_service(web::to(api::not_found)),
         );
     for (path, _) in home::SOON {

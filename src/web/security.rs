@@ -66,7 +66,8 @@ pub async fn request_id(
 
 /// Unsafe requests made with cookies must come from our own pages: their
 /// `Origin` (or, failing that, `Referer`) must be this site. Bearer-token API
-/// calls carry no ambient credentials and are exempt.
+/// calls carry no ambient credentials and are exempt. Query strings holding
+/// the NUL character are refused here too, before any handler sees them.
 pub async fn check_origin<B: MessageBody + 'static>(
     req: ServiceRequest,
     next: Next<B>,
@@ -78,7 +79,16 @@ pub async fn check_origin<B: MessageBody + 'static>(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("Bearer "));
-    if unsafe_method && !bearer && !same_origin(&req) {
+    // Forged requests ride on the session cookie; an API call with no
+    // credentials at all is simply anonymous and gets its 401.
+    let anonymous_api =
+        req.path().starts_with("/api/") && req.cookie(crate::auth::SESSION_COOKIE).is_none();
+    if carries_nul(req.query_string()) {
+        return Ok(req
+            .error_response(AppError::BadInput(crate::error::NUL_IN_TEXT.to_owned()))
+            .map_into_right_body());
+    }
+    if unsafe_method && !bearer && !anonymous_api && !same_origin(&req) {
         tracing::warn!("unsafe request from a foreign or unknown origin refused");
         return Ok(req
             .error_response(AppError::CsrfRejected)
@@ -87,6 +97,15 @@ pub async fn check_origin<B: MessageBody + 'static>(
     next.call(req)
         .await
         .map(ServiceResponse::map_into_left_body)
+}
+
+/// Whether a query string decodes to text with a NUL character in it.
+fn carries_nul(query: &str) -> bool {
+    query.contains('\0')
+        || query
+            .as_bytes()
+            .windows(3)
+            .any(|w| w[0] == b'%' && w[1] == b'0' && w[2] == b'0')
 }
 
 fn same_origin(req: &ServiceRequest) -> bool {

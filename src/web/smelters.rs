@@ -80,6 +80,7 @@ pub fn query_string(pairs: &[(&str, Option<&str>)]) -> String {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct Scope {
+    #[param(value_type = Option<i32>)]
     pub year: Option<String>,
     pub business_unit: Option<String>,
 }

@@ -1,22 +1,11 @@
 use serde_json::json;
-use supplier_esg::models::api_token;
 
-use crate::support::{supplier_input, Client, TestApp};
-
-fn token_client(app: &TestApp, role: &str) -> Client {
-    let user = app.add_user(
-        &format!("{role}-api-{}@example.com", crate::support::unique_name()),
-        role,
-    );
-    let token = api_token::create(&mut app.conn(), user.id).unwrap();
-    app.client()
-        .with_header("authorization", &format!("Bearer {token}"))
-}
+use crate::support::{supplier_input, TestApp};
 
 #[actix_web::test]
 async fn suppliers_api_lists_creates_reads_and_updates_with_versions() {
     for app in TestApp::each_backend().await {
-        let mut api = token_client(&app, "procurement");
+        let mut api = app.token_client("procurement");
         let body = serde_json::to_value(supplier_input("API1")).unwrap();
         let created = api
             .send_json("POST", "/api/v1/suppliers", body.clone())
@@ -73,7 +62,7 @@ async fn suppliers_api_lists_creates_reads_and_updates_with_versions() {
         assert_eq!(broken.status, 400);
         assert_eq!(broken.json()["error"]["code"], "bad_request");
 
-        let mut viewer = token_client(&app, "viewer");
+        let mut viewer = app.token_client("viewer");
         assert_eq!(viewer.get("/api/v1/suppliers/API1").await.status, 200);
         let denied = viewer
             .send_json(
@@ -84,7 +73,7 @@ async fn suppliers_api_lists_creates_reads_and_updates_with_versions() {
             .await;
         assert_eq!(denied.status, 403);
         assert_eq!(denied.json()["error"]["code"], "forbidden");
-        let mut auditor = token_client(&app, "auditor");
+        let mut auditor = app.token_client("auditor");
         assert_eq!(auditor.get("/api/v1/suppliers/API1").await.status, 404);
         assert_eq!(auditor.get("/api/v1/suppliers").await.status, 403);
     }
@@ -94,7 +83,7 @@ async fn suppliers_api_lists_creates_reads_and_updates_with_versions() {
 async fn onboarding_reviews_api_applies_the_gate() {
     for app in TestApp::each_backend().await {
         app.add_supplier("REV1", "CN");
-        let mut api = token_client(&app, "procurement");
+        let mut api = app.token_client("procurement");
         let rejected = api
             .send_json(
                 "POST",

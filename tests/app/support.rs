@@ -276,6 +276,14 @@ impl TestApp {
     }
 
     /// A client signed in as a new user of `role`.
+    /// A client calling the API with a new user's bearer token.
+    pub fn token_client(&self, role: &str) -> Client {
+        let user = self.add_user(&format!("{role}-api-{}@example.com", unique_name()), role);
+        let token = supplier_esg::models::api_token::create(&mut self.conn(), user.id).unwrap();
+        self.client()
+            .with_header("authorization", &format!("Bearer {token}"))
+    }
+
     pub async fn signed_in(&self, role: &str) -> Client {
         let email = format!("{role}-{}@example.com", unique_name());
         self.add_user(&email, role);
