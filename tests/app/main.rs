@@ -7,6 +7,7 @@ mod admin;
 mod api;
 mod audits;
 mod bench;
+mod browser;
 mod cli;
 mod cmrt_files;
 mod esg;

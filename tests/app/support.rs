@@ -14,6 +14,7 @@ use supplier_esg::config::Config;
 use supplier_esg::db::{self, DatabaseLocation, DbConn, DbPool};
 use supplier_esg::domain::supplier_status::SupplierStatus;
 use supplier_esg::domain::uscc;
+use supplier_esg::models::audit::{self, Audit, AuditInput};
 use supplier_esg::models::audit_log::Actor;
 use supplier_esg::models::supplier::{self, Supplier, SupplierInput};
 use supplier_esg::models::user::{create_user, User, UserInput};
@@ -111,18 +112,28 @@ impl TestDb {
         }
     }
 
-    /// SQLite always; PostgreSQL when `TEST_DATABASE_URL` is set. Under CI a
-    /// missing PostgreSQL is a failure, never a silent skip.
+    /// SQLite always; PostgreSQL when `TEST_DATABASE_URL` is set.
     pub fn each_backend() -> Vec<TestDb> {
         let mut dbs = vec![TestDb::sqlite()];
+        dbs.extend(TestDb::postgres_from_env());
+        dbs
+    }
+
+    /// PostgreSQL when `TEST_DATABASE_URL` is set, else SQLite.
+    pub fn postgres_or_sqlite() -> TestDb {
+        TestDb::postgres_from_env().unwrap_or_else(TestDb::sqlite)
+    }
+
+    /// A PostgreSQL database when `TEST_DATABASE_URL` is set. Under CI a
+    /// missing PostgreSQL is a failure, never a silent skip.
+    fn postgres_from_env() -> Option<TestDb> {
         match std::env::var("TEST_DATABASE_URL") {
-            Ok(url) if !url.is_empty() => dbs.push(TestDb::postgres(&url)),
+            Ok(url) if !url.is_empty() => Some(TestDb::postgres(&url)),
             _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
                 panic!("CI=true but TEST_DATABASE_URL is not set: the PostgreSQL tests cannot run")
             }
-            _ => {}
+            _ => None,
         }
-        dbs
     }
 
     pub fn url(&self) -> String {
@@ -171,6 +182,7 @@ where
 pub struct TestApp {
     pub db: TestDb,
     pub pool: DbPool,
+    state: AppState,
     service: BoxedService,
 }
 
@@ -185,11 +197,32 @@ impl TestApp {
             smtp_url: None,
             mail_from: supplier_esg::config::DEFAULT_MAIL_FROM.into(),
         };
-        let service = test::init_service(build_app(AppState::new(pool.clone(), config))).await;
+        let state = AppState::new(pool.clone(), config);
+        let service = test::init_service(build_app(state.clone())).await;
         TestApp {
             db,
             pool,
+            state,
             service: Rc::new(Boxed(service)),
+        }
+    }
+
+    /// The same application served on a free local port, for a real
+    /// browser; it stops when the returned server is dropped.
+    pub fn serve(&self) -> RunningServer {
+        let state = self.state.clone();
+        let server = actix_web::HttpServer::new(move || build_app(state.clone()))
+            .workers(1)
+            .disable_signals()
+            .bind(("127.0.0.1", 0))
+            .expect("a free local port");
+        let address = server.addrs()[0];
+        let server = server.run();
+        let handle = server.handle();
+        actix_web::rt::spawn(server);
+        RunningServer {
+            url: format!("http://{address}"),
+            handle,
         }
     }
 
@@ -219,22 +252,32 @@ impl TestApp {
     }
 
     pub fn add_user(&self, email: &str, role: &str) -> User {
-        // A supplier contact belongs to a supplier: give them one of their own.
-        let supplier_code = if role == "supplier" {
-            let code = format!("SC{}", &unique_name()[..8]);
-            self.add_supplier(&code, "CN");
-            code
-        } else {
-            String::new()
-        };
-        let input = UserInput {
+        self.add_user_with(email, role, |_| {})
+    }
+
+    /// A user of `role` whose details `change` may adjust (language,
+    /// supplier, name).
+    pub fn add_user_with(
+        &self,
+        email: &str,
+        role: &str,
+        change: impl FnOnce(&mut UserInput),
+    ) -> User {
+        let mut input = UserInput {
             email: email.into(),
             name: format!("Test {role}"),
             role: role.into(),
             language: "en".into(),
             password: PASSWORD.into(),
-            supplier_code,
+            supplier_code: String::new(),
         };
+        change(&mut input);
+        // A supplier contact belongs to a supplier: give them one of their own.
+        if role == "supplier" && input.supplier_code.is_empty() {
+            let code = format!("SC{}", &unique_name()[..8]);
+            self.add_supplier(&code, "CN");
+            input.supplier_code = code;
+        }
         create_user(&mut self.conn(), &Actor::system("test"), &input)
             .unwrap()
             .unwrap()
@@ -267,6 +310,24 @@ impl TestApp {
         supplier::insert(&mut conn, &Actor::system("test"), &fields, parent, "create").unwrap()
     }
 
+    /// A planned annual audit of an existing supplier, assigned to an
+    /// existing auditor.
+    pub fn add_audit(&self, audit_ref: &str, supplier_code: &str, auditor_email: &str) -> Audit {
+        let input = AuditInput {
+            audit_ref: audit_ref.into(),
+            supplier_code: supplier_code.into(),
+            kind: "annual".into(),
+            auditor_email: auditor_email.into(),
+            ..AuditInput::default()
+        };
+        let mut conn = self.conn();
+        let fields = input
+            .check(&mut conn, chrono::NaiveDate::MAX)
+            .unwrap()
+            .unwrap_or_else(|p| panic!("fixture audit {audit_ref} invalid: {p:?}"));
+        audit::insert(&mut conn, &Actor::system("test"), &fields, None, "create").unwrap()
+    }
+
     pub fn client(&self) -> Client {
         Client {
             service: self.service.clone(),
@@ -295,6 +356,20 @@ impl TestApp {
             reply.body
         );
         client
+    }
+}
+
+/// The application listening on a real port (see `TestApp::serve`).
+pub struct RunningServer {
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub url: String,
+    handle: actix_web::dev::ServerHandle,
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        // The stop command is sent on the call; awaiting would only wait for it.
+        drop(self.handle.stop(false));
     }
 }
 
