@@ -1,5 +1,4 @@
 use serde_json::json;
-use supplier_esg::models::api_token;
 
 use crate::support::{supplier_input, Client, TestApp};
 
@@ -8,9 +7,7 @@ fn token_client(app: &TestApp, role: &str) -> Client {
         &format!("{role}-api-{}@example.com", crate::support::unique_name()),
         role,
     );
-    let token = api_token::create(&mut app.conn(), user.id).unwrap();
-    app.client()
-        .with_header("authorization", &format!("Bearer {token}"))
+    app.api_client(&user)
 }
 
 #[actix_web::test]

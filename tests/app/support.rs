@@ -14,6 +14,7 @@ use supplier_esg::config::Config;
 use supplier_esg::db::{self, DatabaseLocation, DbConn, DbPool};
 use supplier_esg::domain::supplier_status::SupplierStatus;
 use supplier_esg::domain::uscc;
+use supplier_esg::models::api_token;
 use supplier_esg::models::audit_log::Actor;
 use supplier_esg::models::supplier::{self, Supplier, SupplierInput};
 use supplier_esg::models::user::{create_user, User, UserInput};
@@ -227,6 +228,15 @@ impl TestApp {
         } else {
             String::new()
         };
+        self.insert_user(email, role, supplier_code)
+    }
+
+    /// A supplier contact of an existing supplier.
+    pub fn add_supplier_contact(&self, email: &str, supplier_code: &str) -> User {
+        self.insert_user(email, "supplier", supplier_code.into())
+    }
+
+    fn insert_user(&self, email: &str, role: &str, supplier_code: String) -> User {
         let input = UserInput {
             email: email.into(),
             name: format!("Test {role}"),
@@ -239,6 +249,13 @@ impl TestApp {
             .unwrap()
             .unwrap()
             .user
+    }
+
+    /// A client calling the API with a new bearer token of `user`.
+    pub fn api_client(&self, user: &User) -> Client {
+        let token = api_token::create(&mut self.conn(), user.id).unwrap();
+        self.client()
+            .with_header("authorization", &format!("Bearer {token}"))
     }
 
     /// A supplier with valid, unique details; `country` CN gets a USCC.
@@ -279,11 +296,16 @@ impl TestApp {
     pub async fn signed_in(&self, role: &str) -> Client {
         let email = format!("{role}-{}@example.com", unique_name());
         self.add_user(&email, role);
+        self.signed_in_as(&email).await
+    }
+
+    /// A client signed in as an existing user (whose password is `PASSWORD`).
+    pub async fn signed_in_as(&self, email: &str) -> Client {
         let mut client = self.client();
-        let reply = client.sign_in(&email, PASSWORD).await;
+        let reply = client.sign_in(email, PASSWORD).await;
         assert_eq!(
             reply.status, 303,
-            "sign-in as {role} failed: {}",
+            "sign-in as {email} failed: {}",
             reply.body
         );
         client
@@ -295,7 +317,9 @@ impl TestApp {
 pub struct Reply {
     pub status: u16,
     pub headers: HashMap<String, String>,
+    /// The body as text (lossy for binary downloads; see `bytes`).
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -309,6 +333,18 @@ impl Reply {
 
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// The number that first follows `prefix` in the body, e.g. the id in
+    /// the first link `/attachments/12`.
+    pub fn number_after(&self, prefix: &str) -> Option<i32> {
+        self.body.match_indices(prefix).find_map(|(at, _)| {
+            let digits: String = self.body[at + prefix.len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            digits.parse().ok()
+        })
     }
 
     /// The value of `<input … name="NAME" value="…">` in the page.
@@ -373,6 +409,7 @@ impl Client {
             status,
             headers,
             body: String::from_utf8_lossy(&body).into_owned(),
+            bytes: body.to_vec(),
         }
     }
 
@@ -392,13 +429,17 @@ impl Client {
         .await
     }
 
-    /// Loads `page` to learn its CSRF token, then posts the form with it.
-    pub async fn submit(&mut self, page: &str, action: &str, fields: &[(&str, &str)]) -> Reply {
-        let token = self
-            .get(page)
+    /// The CSRF token of the forms on `page`.
+    pub async fn csrf_token(&mut self, page: &str) -> String {
+        self.get(page)
             .await
             .input_value("csrf")
-            .unwrap_or_else(|| panic!("no csrf token on {page}"));
+            .unwrap_or_else(|| panic!("no csrf token on {page}"))
+    }
+
+    /// Loads `page` to learn its CSRF token, then posts the form with it.
+    pub async fn submit(&mut self, page: &str, action: &str, fields: &[(&str, &str)]) -> Reply {
+        let token = self.csrf_token(page).await;
         let mut all = vec![("csrf", token.as_str())];
         all.extend_from_slice(fields);
         self.post(action, &all).await
@@ -413,14 +454,22 @@ impl Client {
         fields: &[(&str, &str)],
         files: &[(&str, &str, &[u8])],
     ) -> Reply {
-        let token = self
-            .get(page)
-            .await
-            .input_value("csrf")
-            .unwrap_or_else(|| panic!("no csrf token on {page}"));
+        let token = self.csrf_token(page).await;
+        self.post_multipart(action, &token, fields, files).await
+    }
+
+    /// Posts a multipart form (fields and files) from our origin with the
+    /// CSRF token given.
+    pub async fn post_multipart(
+        &mut self,
+        action: &str,
+        token: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Reply {
         let boundary = "----supplier-esg-test-boundary";
         let mut body = Vec::new();
-        let mut all = vec![("csrf", token.as_str())];
+        let mut all = vec![("csrf", token)];
         all.extend_from_slice(fields);
         for (name, value) in all {
             body.extend_from_slice(
@@ -478,6 +527,48 @@ impl Client {
             }
         }
         fields
+    }
+
+    /// Takes a step (`plan`, `progress`, `verify`, …) of a corrective action
+    /// through the form on its page, with the version the page shows.
+    pub async fn action_step(
+        &mut self,
+        id: impl std::fmt::Display,
+        name: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Reply {
+        let page = format!("/corrective-actions/{id}");
+        let version = self
+            .get(&page)
+            .await
+            .input_value("version")
+            .unwrap_or_default();
+        let mut all = vec![("version", version.as_str())];
+        all.extend_from_slice(fields);
+        self.submit_multipart(&page, &format!("{page}/{name}"), &all, files)
+            .await
+    }
+
+    /// Imports a file from the upload page: the check, then the confirmation.
+    pub async fn import_file(&mut self, kind: &str, file_name: &str, bytes: &[u8]) -> Reply {
+        let page = format!("/import?kind={kind}");
+        let checked = self
+            .submit_multipart(
+                &page,
+                "/import",
+                &[("kind", kind)],
+                &[("file", file_name, bytes)],
+            )
+            .await;
+        assert_eq!(checked.status, 200, "{kind} check: {}", checked.body);
+        let upload = checked.input_value("upload").expect("a checked upload");
+        self.submit(
+            &page,
+            "/import/confirm",
+            &[("kind", kind), ("upload", &upload)],
+        )
+        .await
     }
 
     pub async fn sign_in(&mut self, email: &str, password: &str) -> Reply {
