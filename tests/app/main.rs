@@ -6,6 +6,7 @@ mod actions;
 mod admin;
 mod api;
 mod audits;
+mod authorization;
 mod bench;
 mod cli;
 mod cmrt_files;
