@@ -1159,3 +1159,49 @@ async fn every_route_refuses_each_role_outside_its_scope_and_shows_nothing_forei
         );
     }
 }
+
+/// A findings file names the audit of each row, and its `finding_ref` is the
+/// key it upserts by. A reference that belongs to another audit must not be
+/// "updated" from a file about this one: an auditor would otherwise rewrite
+/// the findings of an audit they are not assigned to (or a locked report).
+#[actix_web::test]
+async fn a_findings_file_cannot_rewrite_another_audits_finding() {
+    for app in TestApp::each_backend().await {
+        let other_user = cast(&app);
+        let mut admin = app.signed_in_as(account(Admin).unwrap().0).await;
+        let admin_user =
+            supplier_esg::models::user::User::by_email(&mut app.conn(), account(Admin).unwrap().0)
+                .unwrap()
+                .unwrap();
+        let mut admin_api = app.api_client(&admin_user);
+        build_scene(&mut admin, &mut admin_api, other_user).await;
+        let foreign = format!("/api/v1/corrective-actions?supplier={FOREIGN}");
+        let before = admin_api.get(&foreign).await.json()["items"][0]["action"].clone();
+        let foreign_ref = before["finding_ref"].as_str().unwrap().to_owned();
+        let file = format!(
+            "finding_ref,audit_ref,clause,severity,description,found_on\n\
+             {foreign_ref},{HOME_AUDIT},A1,minor,Rewritten by a file about another audit,2021-03-01\n"
+        );
+        let auditor = app.signed_in_as(account(Auditor).unwrap().0).await;
+        let kept = (app.count("audit_log"), app.count("attachments"));
+        for mut importer in [auditor, admin] {
+            let refused = importer
+                .submit_multipart(
+                    "/import?kind=findings",
+                    "/import",
+                    &[("kind", "findings")],
+                    &[("file", "findings.csv", file.as_bytes())],
+                )
+                .await;
+            assert_eq!(refused.status, 422, "{}", refused.body);
+            assert!(refused
+                .body
+                .contains("A finding with this reference already exists."));
+            assert!(!refused.body.to_lowercase().contains(MARK));
+        }
+        let now = (app.count("audit_log"), app.count("attachments"));
+        assert_eq!(now, kept, "nothing written, no upload kept to confirm");
+        let after = admin_api.get(&foreign).await.json()["items"][0]["action"].clone();
+        assert_eq!(after, before);
+    }
+}
