@@ -16,6 +16,7 @@ mod imports;
 mod language;
 mod reminders;
 mod reports;
+mod security;
 mod sessions;
 mod smelters;
 mod smtp;
