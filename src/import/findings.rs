@@ -122,6 +122,16 @@ pub fn run(
                     push(&mut problems, "finding_ref", "field.duplicate_in_file");
                     continue;
                 }
+                // A reference already used in another audit names that
+                // audit's finding: "updating" it from here would let a file
+                // about one audit rewrite another one (for an auditor, one
+                // they are not assigned to, or whose report is locked).
+                if finding::by_ref(conn, &fields.finding_ref)?
+                    .is_some_and(|current| current.audit_id != fields.audit.id)
+                {
+                    push(&mut problems, "finding_ref", "finding.ref_taken");
+                    continue;
+                }
                 planned.push(fields);
             }
         }

@@ -651,14 +651,19 @@ pub fn planned_between(
         .load(conn)
 }
 
-/// Distinct firms in use, for filter menus.
-pub fn firms(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
-    audits::table
+/// Distinct firms in use, for filter menus: an auditor's (`Some(id)`) only
+/// of the audits assigned to them.
+pub fn firms(conn: &mut DbConnection, auditor: Option<i32>) -> QueryResult<Vec<String>> {
+    let mut query = audits::table
         .filter(audits::firm.ne(""))
         .select(audits::firm)
         .distinct()
         .order(audits::firm)
-        .load(conn)
+        .into_boxed();
+    if let Some(auditor) = auditor {
+        query = query.filter(audits::auditor_id.eq(auditor));
+    }
+    query.load(conn)
 }
 
 /// Active auditor users: (id, e-mail, name), for assignment menus.

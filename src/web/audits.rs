@@ -150,7 +150,7 @@ pub async fn list(
             let grades = Settings::load(conn)?.grades();
             Ok((
                 filter.page(conn, scope, grades, page, per_page)?,
-                audit::firms(conn)?,
+                audit::firms(conn, scope)?,
                 grades,
             ))
         })

@@ -1,8 +1,8 @@
 use chrono::{Duration, Months};
 use serde_json::json;
-use supplier_esg::models::{api_token, now};
+use supplier_esg::models::now;
 
-use crate::support::{Client, Reply, TestApp, TestDb, PASSWORD};
+use crate::support::{Client, Reply, TestApp, TestDb};
 
 /// An approved supplier with a supplier-contact user, an auditor, and an
 /// audit of that supplier assigned to the auditor (in progress).
@@ -17,21 +17,7 @@ async fn scene(app: &TestApp, buyer: &mut Client) -> Scene {
         s.approved_on = "2019-01-01".into();
         s.buyer_email = "buyer@example.com".into();
     });
-    let contact = supplier_esg::models::user::UserInput {
-        email: "contact@ca1.example.cn".into(),
-        name: "Contact".into(),
-        role: "supplier".into(),
-        language: "en".into(),
-        password: PASSWORD.into(),
-        supplier_code: "CA1".into(),
-    };
-    supplier_esg::models::user::create_user(
-        &mut app.conn(),
-        &supplier_esg::models::audit_log::Actor::system("test"),
-        &contact,
-    )
-    .unwrap()
-    .unwrap();
+    app.add_supplier_contact("contact@ca1.example.cn", "CA1");
     app.add_user("auditor@firm.example", "auditor");
     let created = buyer
         .submit(
@@ -52,12 +38,6 @@ async fn scene(app: &TestApp, buyer: &mut Client) -> Scene {
         supplier_user: "contact@ca1.example.cn".into(),
         auditor: "auditor@firm.example".into(),
     }
-}
-
-async fn signed(app: &TestApp, email: &str) -> Client {
-    let mut c = app.client();
-    assert_eq!(c.sign_in(email, PASSWORD).await.status, 303);
-    c
 }
 
 async fn add_finding(client: &mut Client, fields: &[(&str, &str)]) -> Reply {
@@ -81,37 +61,12 @@ fn action_id(page: &Reply, finding_ref: &str) -> String {
         .to_owned()
 }
 
-async fn step(
-    client: &mut Client,
-    id: &str,
-    name: &str,
-    fields: &[(&str, &str)],
-    files: &[(&str, &str, &[u8])],
-) -> Reply {
-    let page = format!("/corrective-actions/{id}");
-    let version = client
-        .get(&page)
-        .await
-        .input_value("version")
-        .unwrap_or_default();
-    let mut all = vec![("version", version.as_str())];
-    all.extend_from_slice(fields);
-    client
-        .submit_multipart(
-            &page,
-            &format!("/corrective-actions/{id}/{name}"),
-            &all,
-            files,
-        )
-        .await
-}
-
 #[actix_web::test]
 async fn findings_open_actions_on_the_four_month_clock_and_lock_at_the_report() {
     for app in TestApp::each_backend().await {
         let mut buyer = app.signed_in("procurement").await;
         let s = scene(&app, &mut buyer).await;
-        let mut auditor = signed(&app, &s.auditor).await;
+        let mut auditor = app.signed_in_as(&s.auditor).await;
         let ok = add_finding(
             &mut auditor,
             &[
@@ -269,7 +224,7 @@ async fn the_supplier_plans_and_reports_progress_and_the_auditor_verifies() {
     for app in TestApp::each_backend().await {
         let mut buyer = app.signed_in("procurement").await;
         let s = scene(&app, &mut buyer).await;
-        let mut auditor = signed(&app, &s.auditor).await;
+        let mut auditor = app.signed_in_as(&s.auditor).await;
         add_finding(
             &mut auditor,
             &[
@@ -281,50 +236,52 @@ async fn the_supplier_plans_and_reports_progress_and_the_auditor_verifies() {
         )
         .await;
         let id = action_id(&auditor.get("/audits/AC-1").await, "AC-1-F01");
-        let mut contact = signed(&app, &s.supplier_user).await;
+        let mut contact = app.signed_in_as(&s.supplier_user).await;
 
-        let early = step(&mut contact, &id, "progress", &[("percent", "10")], &[]).await;
+        let early = contact
+            .action_step(&id, "progress", &[("percent", "10")], &[])
+            .await;
         assert_eq!(early.status, 422, "no progress before a plan");
         assert!(early.body.contains("not possible in the action"));
-        let missing = step(
-            &mut contact,
-            &id,
-            "plan",
-            &[
-                ("root_cause", ""),
-                ("planned_actions", "Fit guards"),
-                ("owner", "Mr Li"),
-            ],
-            &[],
-        )
-        .await;
+        let missing = contact
+            .action_step(
+                &id,
+                "plan",
+                &[
+                    ("root_cause", ""),
+                    ("planned_actions", "Fit guards"),
+                    ("owner", "Mr Li"),
+                ],
+                &[],
+            )
+            .await;
         assert_eq!(missing.status, 422);
         assert!(missing.body.contains("This field is required."));
-        let plan = step(
-            &mut contact,
-            &id,
-            "plan",
-            &[
-                ("root_cause", "Guards removed for maintenance"),
-                ("planned_actions", "Fit interlocked guards"),
-                ("owner", "Mr Li"),
-            ],
-            &[],
-        )
-        .await;
+        let plan = contact
+            .action_step(
+                &id,
+                "plan",
+                &[
+                    ("root_cause", "Guards removed for maintenance"),
+                    ("planned_actions", "Fit interlocked guards"),
+                    ("owner", "Mr Li"),
+                ],
+                &[],
+            )
+            .await;
         assert_eq!(plan.status, 303, "{}", plan.body);
-        let p40 = step(
-            &mut contact,
-            &id,
-            "progress",
-            &[
-                ("entry_on", "2021-03-10"),
-                ("percent", "40"),
-                ("note", "Guards ordered"),
-            ],
-            &[("file", "photo.png", b"\x89PNG\r\n\x1a\nimage")],
-        )
-        .await;
+        let p40 = contact
+            .action_step(
+                &id,
+                "progress",
+                &[
+                    ("entry_on", "2021-03-10"),
+                    ("percent", "40"),
+                    ("note", "Guards ordered"),
+                ],
+                &[("file", "photo.png", b"\x89PNG\r\n\x1a\nimage")],
+            )
+            .await;
         assert_eq!(p40.status, 303, "{}", p40.body);
         for (fields, message) in [
             (
@@ -340,7 +297,7 @@ async fn the_supplier_plans_and_reports_progress_and_the_auditor_verifies() {
                 "before the finding",
             ),
         ] {
-            let refused = step(&mut contact, &id, "progress", &fields, &[]).await;
+            let refused = contact.action_step(&id, "progress", &fields, &[]).await;
             assert_eq!(refused.status, 422, "{message}");
             assert!(refused.body.contains(message), "{message}");
         }
@@ -350,30 +307,32 @@ async fn the_supplier_plans_and_reports_progress_and_the_auditor_verifies() {
             "refused entries write nothing"
         );
         assert_eq!(
-            step(
-                &mut contact,
-                &id,
-                "progress",
-                &[
-                    ("entry_on", "2021-03-12"),
-                    ("percent", "30"),
-                    ("note", "One guard failed inspection")
-                ],
-                &[]
-            )
-            .await
-            .status,
+            contact
+                .action_step(
+                    &id,
+                    "progress",
+                    &[
+                        ("entry_on", "2021-03-12"),
+                        ("percent", "30"),
+                        ("note", "One guard failed inspection")
+                    ],
+                    &[]
+                )
+                .await
+                .status,
             303
         );
         assert_eq!(
-            step(&mut contact, &id, "request_verification", &[], &[])
+            contact
+                .action_step(&id, "request_verification", &[], &[])
                 .await
                 .status,
             303
         );
         // The supplier cannot verify its own work.
         assert_eq!(
-            step(&mut contact, &id, "verify", &[("note", "done")], &[])
+            contact
+                .action_step(&id, "verify", &[("note", "done")], &[])
                 .await
                 .status,
             403
@@ -394,19 +353,14 @@ async fn the_supplier_plans_and_reports_progress_and_the_auditor_verifies() {
             .body
             .contains("AC-1-F01"));
 
-        let empty = step(&mut auditor, &id, "verify", &[], &[]).await;
+        let empty = auditor.action_step(&id, "verify", &[], &[]).await;
         assert_eq!(empty.status, 422);
         assert!(empty.body.contains("Closing needs evidence"));
         assert_eq!(
-            step(
-                &mut auditor,
-                &id,
-                "reject",
-                &[("note", "Guard 2 still missing")],
-                &[]
-            )
-            .await
-            .status,
+            auditor
+                .action_step(&id, "reject", &[("note", "Guard 2 still missing")], &[])
+                .await
+                .status,
             303
         );
         assert!(contact
@@ -414,15 +368,17 @@ async fn the_supplier_plans_and_reports_progress_and_the_auditor_verifies() {
             .await
             .body
             .contains("Sent back"));
-        step(&mut contact, &id, "request_verification", &[], &[]).await;
-        let closed = step(
-            &mut auditor,
-            &id,
-            "verify",
-            &[("note", "Both guards fitted, interlock tested")],
-            &[("file", "evidence.pdf", b"%PDF-1.4 evidence")],
-        )
-        .await;
+        contact
+            .action_step(&id, "request_verification", &[], &[])
+            .await;
+        let closed = auditor
+            .action_step(
+                &id,
+                "verify",
+                &[("note", "Both guards fitted, interlock tested")],
+                &[("file", "evidence.pdf", b"%PDF-1.4 evidence")],
+            )
+            .await;
         assert_eq!(closed.status, 303);
         let page = contact.get(&format!("/corrective-actions/{id}")).await;
         assert!(page.body.contains("Verified and closed"));
@@ -440,7 +396,7 @@ async fn extensions_need_a_reason_and_an_approver_and_lists_find_the_week() {
     for app in TestApp::each_backend().await {
         let mut buyer = app.signed_in("procurement").await;
         let s = scene(&app, &mut buyer).await;
-        let mut auditor = signed(&app, &s.auditor).await;
+        let mut auditor = app.signed_in_as(&s.auditor).await;
         let today = now().date();
         let found_overdue = (today - Months::new(4) - Duration::days(5)).to_string();
         let found_soon = (today - Months::new(4) + Duration::days(10)).to_string();
@@ -480,7 +436,7 @@ async fn extensions_need_a_reason_and_an_approver_and_lists_find_the_week() {
 
         // The buyer's queue on the home page.
         app.add_user("buyer@example.com", "procurement");
-        let mut owner = signed(&app, "buyer@example.com").await;
+        let mut owner = app.signed_in_as("buyer@example.com").await;
         let home = owner.get("/").await;
         assert!(
             home.body.contains("Your queue")
@@ -516,7 +472,7 @@ async fn extensions_need_a_reason_and_an_approver_and_lists_find_the_week() {
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-        let mut contact = signed(&app, &s.supplier_user).await;
+        let mut contact = app.signed_in_as(&s.supplier_user).await;
         assert_eq!(
             contact
                 .submit(&page, &format!("{page}/extend"), &f)
@@ -549,7 +505,7 @@ async fn findings_upload_and_the_actions_api() {
     for app in TestApp::each_backend().await {
         let mut buyer = app.signed_in("procurement").await;
         let s = scene(&app, &mut buyer).await;
-        let mut auditor = signed(&app, &s.auditor).await;
+        let mut auditor = app.signed_in_as(&s.auditor).await;
         let csv = "finding_ref,audit_ref,clause,severity,red_line,description,found_on,closed_on\n\
                    AC-1-X1,AC-1,A3,major,,Overtime,2021-05-01,\n\
                    AC-1-X2,AC-1,C3,minor,,SDS missing,2021-05-01,2021-06-01\n\
@@ -584,7 +540,7 @@ async fn findings_upload_and_the_actions_api() {
             .await;
         assert_eq!(other.status, 403);
         app.add_user("auditor2@firm.example", "auditor");
-        let mut intruder = signed(&app, "auditor2@firm.example").await;
+        let mut intruder = app.signed_in_as("auditor2@firm.example").await;
         let refused = intruder
             .submit_multipart(
                 "/import",
@@ -597,10 +553,7 @@ async fn findings_upload_and_the_actions_api() {
         assert!(refused.body.contains("No audit has this reference."));
 
         let user = app.add_user("ca-api@example.com", "procurement");
-        let token = api_token::create(&mut app.conn(), user.id).unwrap();
-        let mut api = app
-            .client()
-            .with_header("authorization", &format!("Bearer {token}"));
+        let mut api = app.api_client(&user);
         let open = api
             .get("/api/v1/corrective-actions?status=open&supplier=CA1")
             .await;

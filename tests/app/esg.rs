@@ -6,7 +6,6 @@ use chrono::Datelike;
 use serde_json::json;
 
 use supplier_esg::domain::esg::{ClimateFigures, TrainingFigures};
-use supplier_esg::models::api_token;
 use supplier_esg::models::supplier::Supplier;
 use supplier_esg::models::{esg, esg_request, training};
 
@@ -30,12 +29,7 @@ async fn contact(app: &TestApp) -> (Client, Supplier) {
 
 fn token(app: &TestApp, role: &str) -> (Client, supplier_esg::models::user::User) {
     let user = app.add_user(&format!("{role}-api-{}@example.com", unique_name()), role);
-    let token = api_token::create(&mut app.conn(), user.id).unwrap();
-    (
-        app.client()
-            .with_header("authorization", &format!("Bearer {token}")),
-        user,
-    )
+    (app.api_client(&user), user)
 }
 
 /// The ESG form's fields for a year, with scope 1 and scope 2.

@@ -3,25 +3,15 @@
 
 use serde_json::{json, Value};
 
-use crate::support::{supplier_input, TestApp};
+use crate::support::{route_table, supplier_input, TestApp};
 
-/// (method, path) of every route in the `/api/v1` scope of the route table,
-/// read from the source so a new route cannot go undocumented.
+/// (method, path) of every route in the `/api/v1` scope of the route table.
 fn api_routes() -> Vec<(String, String)> {
-    let table = include_str!("../../src/web/routes.rs");
-    let start = table.find("web::scope(\"/api/v1\")").expect("api scope");
-    let scope = &table[start..];
-    let scope = &scope[..scope.find(".default_service").expect("scope end")];
-    let mut routes = Vec::new();
-    for resource in scope.split("web::resource(").skip(1) {
-        let path = resource.split('"').nth(1).expect("resource path");
-        for method in ["get", "post", "put", "patch", "delete"] {
-            if resource.contains(&format!(".{method}(")) {
-                routes.push((method.to_owned(), format!("/api/v1{path}")));
-            }
-        }
-    }
-    routes
+    route_table()
+        .into_iter()
+        .filter(|(_, path)| path.starts_with("/api/v1/"))
+        .map(|(method, path)| (method.to_lowercase(), path))
+        .collect()
 }
 
 /// Follows `$ref`s into `#/components/schemas`.

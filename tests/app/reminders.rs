@@ -15,7 +15,7 @@ use supplier_esg::models::{api_token, now};
 use crate::smtp::{dead_url, SmtpServer};
 use crate::support::TestApp;
 
-const BASE: &str = "https://esg.example.com";
+pub const BASE: &str = "https://esg.example.com";
 
 fn day(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -26,7 +26,8 @@ fn today() -> NaiveDate {
     day("2026-03-02")
 }
 
-fn mailer(app: &TestApp, smtp_url: Option<String>) -> Mailer {
+/// The mailer of `app`: over SMTP at `smtp_url`, else into `.eml` files.
+pub fn mailer(app: &TestApp, smtp_url: Option<String>) -> Mailer {
     let config = Config {
         database: app.db.location.clone(),
         data_dir: std::env::temp_dir().join("supplier-esg-tests"),

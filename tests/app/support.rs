@@ -14,6 +14,7 @@ use supplier_esg::config::Config;
 use supplier_esg::db::{self, DatabaseLocation, DbConn, DbPool};
 use supplier_esg::domain::supplier_status::SupplierStatus;
 use supplier_esg::domain::uscc;
+use supplier_esg::models::api_token;
 use supplier_esg::models::audit::{self, Audit, AuditInput};
 use supplier_esg::models::audit_log::Actor;
 use supplier_esg::models::supplier::{self, Supplier, SupplierInput};
@@ -284,6 +285,20 @@ impl TestApp {
             .user
     }
 
+    /// A supplier contact of an existing supplier.
+    pub fn add_supplier_contact(&self, email: &str, supplier_code: &str) -> User {
+        self.add_user_with(email, "supplier", |u| {
+            u.supplier_code = supplier_code.into()
+        })
+    }
+
+    /// A client calling the API with a new bearer token of `user`.
+    pub fn api_client(&self, user: &User) -> Client {
+        let token = api_token::create(&mut self.conn(), user.id).unwrap();
+        self.client()
+            .with_header("authorization", &format!("Bearer {token}"))
+    }
+
     /// A supplier with valid, unique details; `country` CN gets a USCC.
     pub fn add_supplier(&self, code: &str, country: &str) -> Supplier {
         self.add_supplier_with(code, |input| input.country = country.into())
@@ -340,19 +355,22 @@ impl TestApp {
     /// A client calling the API with a new user's bearer token.
     pub fn token_client(&self, role: &str) -> Client {
         let user = self.add_user(&format!("{role}-api-{}@example.com", unique_name()), role);
-        let token = supplier_esg::models::api_token::create(&mut self.conn(), user.id).unwrap();
-        self.client()
-            .with_header("authorization", &format!("Bearer {token}"))
+        self.api_client(&user)
     }
 
     pub async fn signed_in(&self, role: &str) -> Client {
         let email = format!("{role}-{}@example.com", unique_name());
         self.add_user(&email, role);
+        self.signed_in_as(&email).await
+    }
+
+    /// A client signed in as an existing user (whose password is `PASSWORD`).
+    pub async fn signed_in_as(&self, email: &str) -> Client {
         let mut client = self.client();
-        let reply = client.sign_in(&email, PASSWORD).await;
+        let reply = client.sign_in(email, PASSWORD).await;
         assert_eq!(
             reply.status, 303,
-            "sign-in as {role} failed: {}",
+            "sign-in as {email} failed: {}",
             reply.body
         );
         client
@@ -378,7 +396,9 @@ impl Drop for RunningServer {
 pub struct Reply {
     pub status: u16,
     pub headers: HashMap<String, String>,
+    /// The body as text (lossy for binary downloads; see `bytes`).
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -392,6 +412,18 @@ impl Reply {
 
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// The number that first follows `prefix` in the body, e.g. the id in
+    /// the first link `/attachments/12`.
+    pub fn number_after(&self, prefix: &str) -> Option<i32> {
+        self.body.match_indices(prefix).find_map(|(at, _)| {
+            let digits: String = self.body[at + prefix.len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            digits.parse().ok()
+        })
     }
 
     /// The value of `<input … name="NAME" value="…">` in the page.
@@ -456,6 +488,7 @@ impl Client {
             status,
             headers,
             body: String::from_utf8_lossy(&body).into_owned(),
+            bytes: body.to_vec(),
         }
     }
 
@@ -475,13 +508,17 @@ impl Client {
         .await
     }
 
-    /// Loads `page` to learn its CSRF token, then posts the form with it.
-    pub async fn submit(&mut self, page: &str, action: &str, fields: &[(&str, &str)]) -> Reply {
-        let token = self
-            .get(page)
+    /// The CSRF token of the forms on `page`.
+    pub async fn csrf_token(&mut self, page: &str) -> String {
+        self.get(page)
             .await
             .input_value("csrf")
-            .unwrap_or_else(|| panic!("no csrf token on {page}"));
+            .unwrap_or_else(|| panic!("no csrf token on {page}"))
+    }
+
+    /// Loads `page` to learn its CSRF token, then posts the form with it.
+    pub async fn submit(&mut self, page: &str, action: &str, fields: &[(&str, &str)]) -> Reply {
+        let token = self.csrf_token(page).await;
         let mut all = vec![("csrf", token.as_str())];
         all.extend_from_slice(fields);
         self.post(action, &all).await
@@ -496,14 +533,22 @@ impl Client {
         fields: &[(&str, &str)],
         files: &[(&str, &str, &[u8])],
     ) -> Reply {
-        let token = self
-            .get(page)
-            .await
-            .input_value("csrf")
-            .unwrap_or_else(|| panic!("no csrf token on {page}"));
+        let token = self.csrf_token(page).await;
+        self.post_multipart(action, &token, fields, files).await
+    }
+
+    /// Posts a multipart form (fields and files) from our origin with the
+    /// CSRF token given.
+    pub async fn post_multipart(
+        &mut self,
+        action: &str,
+        token: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Reply {
         let boundary = "----supplier-esg-test-boundary";
         let mut body = Vec::new();
-        let mut all = vec![("csrf", token.as_str())];
+        let mut all = vec![("csrf", token)];
         all.extend_from_slice(fields);
         for (name, value) in all {
             body.extend_from_slice(
@@ -563,6 +608,48 @@ impl Client {
         fields
     }
 
+    /// Takes a step (`plan`, `progress`, `verify`, …) of a corrective action
+    /// through the form on its page, with the version the page shows.
+    pub async fn action_step(
+        &mut self,
+        id: impl std::fmt::Display,
+        name: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Reply {
+        let page = format!("/corrective-actions/{id}");
+        let version = self
+            .get(&page)
+            .await
+            .input_value("version")
+            .unwrap_or_default();
+        let mut all = vec![("version", version.as_str())];
+        all.extend_from_slice(fields);
+        self.submit_multipart(&page, &format!("{page}/{name}"), &all, files)
+            .await
+    }
+
+    /// Imports a file from the upload page: the check, then the confirmation.
+    pub async fn import_file(&mut self, kind: &str, file_name: &str, bytes: &[u8]) -> Reply {
+        let page = format!("/import?kind={kind}");
+        let checked = self
+            .submit_multipart(
+                &page,
+                "/import",
+                &[("kind", kind)],
+                &[("file", file_name, bytes)],
+            )
+            .await;
+        assert_eq!(checked.status, 200, "{kind} check: {}", checked.body);
+        let upload = checked.input_value("upload").expect("a checked upload");
+        self.submit(
+            &page,
+            "/import/confirm",
+            &[("kind", kind), ("upload", &upload)],
+        )
+        .await
+    }
+
     pub async fn sign_in(&mut self, email: &str, password: &str) -> Reply {
         self.submit(
             "/login",
@@ -571,4 +658,62 @@ impl Client {
         )
         .await
     }
+}
+
+/// Every (METHOD, path) of the route table, read from `src/web/routes.rs`,
+/// so that tests can insist each route is covered (by the authorisation
+/// matrix, by the OpenAPI document). Reads both forms the table uses:
+/// `.route("/p", web::get()…)` and `web::resource("/p").get(…).post(…)`.
+pub fn route_table() -> std::collections::BTreeSet<(String, String)> {
+    let source = include_str!("../../src/web/routes.rs");
+    // (position, prefix) of each `web::scope("…")`: its routes follow it.
+    let scopes: Vec<(usize, &str)> = source
+        .match_indices("web::scope(\"")
+        .map(|(at, open)| {
+            let rest = &source[at + open.len()..];
+            (at, &rest[..rest.find('"').unwrap()])
+        })
+        .collect();
+    let prefix_at = |at: usize| {
+        scopes
+            .iter()
+            .rev()
+            .find(|(scope_at, _)| *scope_at < at)
+            .map_or("", |(_, prefix)| *prefix)
+    };
+    let quoted = |rest: &str| {
+        rest.trim_start()
+            .strip_prefix('"')
+            .and_then(|r| r.split('"').next())
+            .map(str::to_owned)
+    };
+    let mut routes = std::collections::BTreeSet::new();
+    for (at, call) in source.match_indices(".route(") {
+        // `cfg.route(path, …)` registers the SOON placeholders, added below.
+        let rest = &source[at + call.len()..];
+        let Some(path) = quoted(rest) else { continue };
+        let method = rest
+            .split("web::")
+            .nth(1)
+            .and_then(|r| r.split("()").next())
+            .unwrap_or_else(|| panic!("no method for {path}"));
+        routes.insert((method.to_uppercase(), format!("{}{path}", prefix_at(at))));
+    }
+    for (at, call) in source.match_indices("web::resource(") {
+        let rest = &source[at + call.len()..];
+        let path = quoted(rest).expect("resource path");
+        let calls = &rest[..rest
+            .find("web::resource(")
+            .or_else(|| rest.find(".default_service"))
+            .unwrap_or(rest.len())];
+        for method in ["get", "post", "put", "patch", "delete"] {
+            if calls.contains(&format!(".{method}(")) {
+                routes.insert((method.to_uppercase(), format!("{}{path}", prefix_at(at))));
+            }
+        }
+    }
+    for (path, _) in supplier_esg::web::home::SOON {
+        routes.insert(("GET".to_owned(), (*path).to_owned()));
+    }
+    routes
 }
