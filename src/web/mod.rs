@@ -41,6 +41,8 @@ use actix_web::HttpResponse;
 pub struct AppState {
     pub pool: DbPool,
     pub config: Arc<Config>,
+    /// The year's figures, shared by the dashboard, the reports and the API.
+    pub figures: Arc<reports::FiguresCache>,
 }
 
 impl AppState {
@@ -48,6 +50,7 @@ impl AppState {
         Self {
             pool,
             config: Arc::new(config),
+            figures: Arc::default(),
         }
     }
 

@@ -5,6 +5,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::Datelike;
 use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use super::charts::{self, ACCENT, BAD, GOOD, MUTED, WARN};
 use super::chrome::Chrome;
@@ -60,10 +63,71 @@ impl KpiQuery {
     }
 }
 
+/// Computed figures kept between requests. Computing a year takes a few
+/// hundred milliseconds at ten times the demo's size, and pages ask far more
+/// often than records change. An entry serves while the audit log (which
+/// every write appends to) has not grown, on the same day, with the same
+/// grade settings, for at most a minute: the backstop for a write that
+/// commits behind a later one.
+#[derive(Default)]
+pub struct FiguresCache {
+    entries: Mutex<HashMap<(i32, Option<String>), CachedFigures>>,
+}
+
+struct CachedFigures {
+    stamp: FiguresStamp,
+    computed: Instant,
+    figures: Kpis,
+}
+
+/// What the figures depend on besides the records.
+#[derive(Clone, Copy, PartialEq)]
+struct FiguresStamp {
+    newest_log: Option<i32>,
+    today: chrono::NaiveDate,
+    grades: crate::domain::grade::GradeThresholds,
+}
+
+const FIGURES_MAX_AGE: Duration = Duration::from_secs(60);
+
+impl FiguresCache {
+    fn figures(
+        &self,
+        conn: &mut crate::db::DbConnection,
+        year: i32,
+        business_unit: Option<&str>,
+        stamp: FiguresStamp,
+    ) -> AppResult<Kpis> {
+        let key = (year, business_unit.map(str::to_owned));
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(hit) = entries.get(&key) {
+            if hit.stamp == stamp && hit.computed.elapsed() < FIGURES_MAX_AGE {
+                return Ok(hit.figures.clone());
+            }
+        }
+        // Not held while computing: other years and units stay served.
+        drop(entries);
+        let figures = kpi::compute(conn, year, business_unit, stamp.grades, stamp.today)?;
+        self.entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(
+                key,
+                CachedFigures {
+                    stamp,
+                    computed: Instant::now(),
+                    figures: figures.clone(),
+                },
+            );
+        Ok(figures)
+    }
+}
+
 /// This year's and last year's figures for a business unit.
 pub async fn figures(state: &AppState, query: &KpiQuery) -> AppResult<(Kpis, Kpis)> {
     let bu = query.business_unit();
     let year = query.year;
+    let cache = state.figures.clone();
     state
         .db(move |conn| {
             let year = KpiQuery {
@@ -71,11 +135,14 @@ pub async fn figures(state: &AppState, query: &KpiQuery) -> AppResult<(Kpis, Kpi
                 business_unit: None,
             }
             .year(conn)?;
-            let grades = Settings::load(conn)?.grades();
-            let today = now().date();
+            let stamp = FiguresStamp {
+                newest_log: crate::models::audit_log::newest_id(conn)?,
+                today: now().date(),
+                grades: Settings::load(conn)?.grades(),
+            };
             Ok((
-                kpi::compute(conn, year, bu.as_deref(), grades, today)?,
-                kpi::compute(conn, year - 1, bu.as_deref(), grades, today)?,
+                cache.figures(conn, year, bu.as_deref(), stamp)?,
+                cache.figures(conn, year - 1, bu.as_deref(), stamp)?,
             ))
         })
         .await

@@ -128,3 +128,45 @@ async fn onboarding_reviews_api_applies_the_gate() {
         );
     }
 }
+
+/// The figures are kept between requests, and every write that changes the
+/// records is seen at the next request.
+#[actix_web::test]
+async fn kpis_follow_each_write_though_they_are_kept_between_requests() {
+    for app in TestApp::each_backend().await {
+        app.add_supplier("KPI1", "CN");
+        let mut api = app.token_client("procurement");
+        let figures = |body: serde_json::Value| {
+            (
+                body["onboarding"]["reviews"].as_u64().unwrap(),
+                body["onboarding"]["rejected_red_line"].as_u64().unwrap(),
+            )
+        };
+        let before = figures(api.get("/api/v1/kpis?year=2021").await.json());
+        assert_eq!(before, (0, 0));
+        // Asked again: the same answer (from the kept figures).
+        assert_eq!(
+            figures(api.get("/api/v1/kpis?year=2021").await.json()),
+            before
+        );
+
+        let review = api
+            .send_json(
+                "POST",
+                "/api/v1/onboarding-reviews",
+                json!({"supplier_code": "KPI1", "decided_on": "2021-07-01", "evidence_type": "rba_vap",
+                       "firm": "SGS", "csr_signed_on": "2021-06-01", "red_lines_failed": "child_labour"}),
+            )
+            .await;
+        assert_eq!(review.status, 201, "{}", review.body);
+        assert_eq!(
+            figures(api.get("/api/v1/kpis?year=2021").await.json()),
+            (1, 1)
+        );
+        // Last year's figures, kept beside them, are untouched.
+        assert_eq!(
+            figures(api.get("/api/v1/kpis?year=2020").await.json()),
+            (0, 0)
+        );
+    }
+}
