@@ -121,6 +121,18 @@ pub struct Paged<T> {
     pub per_page: i64,
 }
 
+impl<T> Paged<T> {
+    /// A page of a list that has nothing to show.
+    pub fn empty(page: i64, per_page: i64) -> Self {
+        Paged {
+            items: Vec::new(),
+            total: 0,
+            page,
+            per_page,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -1032,12 +1032,7 @@ pub async fn supplier_smelters(
                 Some(year) => crate::models::mineral_submission::supplier_rows(
                     conn, found.id, year, page, per_page,
                 )?,
-                None => Paged {
-                    items: Vec::new(),
-                    total: 0,
-                    page,
-                    per_page,
-                },
+                None => Paged::empty(page, per_page),
             })
         })
         .await?;

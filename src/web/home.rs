@@ -68,20 +68,24 @@ pub async fn home(
     let show_queue = role != Role::Viewer && role != Role::Admin;
     let buyer = (role == Role::Procurement).then(|| user.user.email.clone());
     let today = now().date();
-    let (overdue, due_soon) = state
-        .db(move |conn| {
-            let mine = |overdue: bool| ActionFilter {
-                buyer: buyer.clone(),
-                overdue: overdue.then(|| "true".to_owned()),
-                due_within: (!overdue).then(|| "14".to_owned()),
-                ..ActionFilter::default()
-            };
-            Ok((
-                mine(true).page(conn, scope, today, 1, 10)?,
-                mine(false).page(conn, scope, today, 1, 10)?,
-            ))
-        })
-        .await?;
+    let (overdue, due_soon) = if !show_queue {
+        (Paged::empty(1, 10), Paged::empty(1, 10))
+    } else {
+        state
+            .db(move |conn| {
+                let mine = |overdue: bool| ActionFilter {
+                    buyer: buyer.clone(),
+                    overdue: overdue.then(|| "true".to_owned()),
+                    due_within: (!overdue).then(|| "14".to_owned()),
+                    ..ActionFilter::default()
+                };
+                Ok((
+                    mine(true).page(conn, scope, today, 1, 10)?,
+                    mine(false).page(conn, scope, today, 1, 10)?,
+                ))
+            })
+            .await?
+    };
     // Programme staff and viewers land on the year's figures.
     let dashboard = if matches!(role, Role::Admin | Role::Procurement | Role::Viewer) {
         Some(super::reports::dashboard(&state, chrome.lang, &query).await?)
