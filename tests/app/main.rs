@@ -20,3 +20,4 @@ mod smelters;
 mod smtp;
 mod suppliers;
 mod support;
+mod writers;
