@@ -23,7 +23,6 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/supplier-esg-target}"
 cargo build --release -q
-bin="$CARGO_TARGET_DIR/release/supplier-esg"
 rounds="${1:-100}"
 shift || true
 if [ $# -gt 0 ]; then backends=("$@"); else backends=(sqlite postgres); fi
@@ -41,6 +40,9 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
+# A copy: the release folder may be shared, and rebuilt meanwhile.
+bin="$work/supplier-esg"
+cp "$CARGO_TARGET_DIR/release/supplier-esg" "$bin"
 export RUST_LOG=warn MAIL_FROM="Supplier ESG <no-reply@crash.test>"
 unset SMTP_URL PUBLIC_URL
 violations=0
@@ -161,9 +163,13 @@ import_round() {
         [ "$landed" -eq 1 ] || violation "the import finished but wrote nothing"
         imports_rolled_back=$((imports_rolled_back + 1))
         # Nothing of the killed run may stand in the way of the same file.
+        # Its time is the next kill window's (the machine's load changes).
+        local start
+        start=$(now)
         if ! "$bin" import suppliers "$file" > "$work/retry.out" 2>&1; then
             violation "re-import after the crash failed: $(tail -3 "$work/retry.out")"
         fi
+        import_seconds=$(elapsed_since "$start")
         created=$(sql "SELECT COUNT(*) FROM suppliers WHERE code $range")
         [ "$created" -eq "$import_rows" ] || violation "re-import wrote $created of $import_rows"
         check_database
@@ -296,10 +302,11 @@ wait_for_server() {
 }
 
 # One client: POSTs new suppliers one after another, logging "code status
-# curl-exit" per request.
+# curl-exit" per request, until told to stop (it then logs the request under
+# way before it goes, however busy the machine).
 post_loop() {
     local prefix=$1 n=0 status rc
-    while :; do
+    while [ ! -e "$work/stop" ]; do
         n=$((n + 1))
         local code="$prefix$n"
         rc=0
@@ -323,6 +330,7 @@ serve_round() {
         return
     fi
     local clients=() c
+    rm -f "$work/stop"
     for c in 1 2 3 4; do
         post_loop "K$round-$c-" > "$work/client-$c.log" &
         clients+=($!)
@@ -332,9 +340,8 @@ serve_round() {
     sleep "$picked"
     kill -KILL "$server"
     { wait "$server"; } 2> /dev/null || true
-    sleep 0.2
-    for c in "${clients[@]}"; do kill "$c" 2>/dev/null || true; done
-    { wait "${clients[@]}"; } 2> /dev/null || true
+    touch "$work/stop"
+    wait "${clients[@]}"
     children=()
     cat "$work"/client-*.log > "$work/requests"
 
@@ -351,6 +358,10 @@ serve_round() {
     unexplained=$(LC_ALL=C comm -13 <(printf '%s\n%s\n' "$answered" "$cut" | LC_ALL=C sort) \
         <(echo "$stored") | grep -c . || true)
     committed=$(LC_ALL=C comm -12 <(echo "$cut") <(echo "$stored") | grep -c . || true)
+    local failed
+    failed=$(awk '$2 >= 500' "$work/requests" | wc -l)
+    [ "$failed" -eq 0 ] || violation "$failed request(s) answered with a server error: $(awk '$2 >= 500' "$work/requests" | head -3 | tr '\n' ' ')"
+    api_failed=$((api_failed + failed))
     [ "$missing" -eq 0 ] || violation "$missing supplier(s) answered 201 but not stored"
     [ "$unexplained" -eq 0 ] || violation "$unexplained supplier(s) stored without a 201 or a cut-off request"
     api_created=$((api_created + $(grep -c . <<< "$answered" || true)))
@@ -397,12 +408,13 @@ run_backend() {
     start=$(now)
     "$bin" import suppliers "$work/first.csv" > /dev/null
     import_seconds=$(elapsed_since "$start")
+    first_import_seconds=$import_seconds
     next_first=$((next_first + import_rows))
 
     declare -gA landed_in=([import]=0 [reminders]=0 [serve]=0)
     imports_rolled_back=0 imports_committed=0 audit_mismatches=0
     outbox_checked=0 outbox_lost=0 outbox_duplicates=0 redelivered=0 leases_waited=0
-    reminders_days=0 api_created=0 api_cut=0 api_cut_committed=0 api_lost=0
+    reminders_days=0 api_created=0 api_cut=0 api_cut_committed=0 api_lost=0 api_failed=0
     backend_violations=0
     local kinds=(import reminders serve)
     for ((round = 1; round <= rounds; round++)); do
@@ -421,10 +433,10 @@ run_backend() {
     echo "$backend: rounds $rounds (import $(((rounds + 2) / 3)), reminders $(((rounds + 1) / 3)), serve $((rounds / 3)));" \
         "kills landed mid-work $((landed_in[import] + landed_in[reminders] + landed_in[serve]))" \
         "(import ${landed_in[import]}, reminders ${landed_in[reminders]}, serve ${landed_in[serve]}: a request cut off)"
-    echo "  imports ($import_rows rows, ${import_seconds%???????}s uninterrupted): rolled back $imports_rolled_back, committed $imports_committed"
+    echo "  imports of $import_rows rows (${first_import_seconds%???????}s uninterrupted): rolled back $imports_rolled_back, committed $imports_committed"
     echo "  outbox rows checked $outbox_checked (queued over $reminders_days days): lost $outbox_lost, duplicates $outbox_duplicates;" \
         "delivered again after a crash (same file and Message-ID) $redelivered; held by a dead run's lease until it ran out $leases_waited"
-    echo "  API: 201 replies $api_created (missing $api_lost), cut off by the kill $api_cut (of which committed $api_cut_committed)"
+    echo "  API: 201 replies $api_created (missing $api_lost), cut off by the kill $api_cut (of which committed $api_cut_committed), server errors $api_failed"
     echo "  audit-log mismatches $audit_mismatches; violations $backend_violations"
     if [ "$backend" = postgres ]; then
         pg "DROP DATABASE IF EXISTS crash_ref" "DROP DATABASE IF EXISTS crash_work"
