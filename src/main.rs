@@ -426,12 +426,9 @@ fn run(command: Command) -> Result<(), AppError> {
                 .iter()
                 .map(|(s, p)| (s.clone(), planner::encode_reasons(&p.reasons)))
                 .collect();
-            let created = {
-                use diesel::Connection;
-                conn.transaction(|conn| {
-                    planner::confirm_plan(conn, &Actor::system("cli"), year, &chosen, "", None)
-                })?
-            };
+            let created = db::write_transaction(&mut conn, |conn| {
+                planner::confirm_plan(conn, &Actor::system("cli"), year, &chosen, "", None)
+            })?;
             println!("{created} planned audits created");
             Ok(())
         }

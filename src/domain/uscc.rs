@@ -414,3 +414,82 @@ mod tests {
         );
     }
 }
+
+/// Properties over generated input: no input makes the parser panic, every
+/// code built by [`complete`] validates, and the check digit catches every
+/// single-character slip.
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn alphabet_char() -> impl Strategy<Value = char> {
+        prop::sample::select(ALPHABET.to_vec()).prop_map(char::from)
+    }
+
+    /// A valid code: an allowed authority, a non-zero organisation type, a
+    /// six-digit division, nine characters of the alphabet, its check digit.
+    fn valid_code() -> impl Strategy<Value = String> {
+        let authority =
+            prop::sample::select(REGISTRATION_AUTHORITIES.to_vec()).prop_map(char::from);
+        let kind = alphabet_char().prop_filter("type 0 is never assigned", |c| *c != '0');
+        let division = prop::collection::vec(prop::char::range('0', '9'), 6);
+        let serial = prop::collection::vec(alphabet_char(), 9);
+        (authority, kind, division, serial).prop_map(|(a, k, d, s)| {
+            let first17: String = [a, k].into_iter().chain(d).chain(s).collect();
+            complete(&first17).expect("17 characters of the alphabet")
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn any_text_is_answered_without_panic(text in any::<String>()) {
+            let normal = normalize(&text);
+            prop_assert_eq!(normalize(&normal), normal.clone(), "normalize is idempotent");
+            let _ = validate(&text);
+            let _ = validate(&normal);
+            let _ = check_digit(&text);
+            if let Some(code) = complete(&text) {
+                prop_assert_eq!(code.chars().count(), LENGTH);
+            }
+        }
+
+        #[test]
+        fn generated_codes_validate(code in valid_code()) {
+            prop_assert_eq!(validate(&code), Ok(()));
+            prop_assert_eq!(normalize(&code), code);
+        }
+
+        #[test]
+        fn one_changed_character_is_rejected(
+            code in valid_code(),
+            position in 0..LENGTH,
+            replacement in any::<char>(),
+        ) {
+            let mut chars: Vec<char> = code.chars().collect();
+            prop_assume!(chars[position] != replacement);
+            chars[position] = replacement;
+            let changed: String = chars.into_iter().collect();
+            prop_assert!(validate(&changed).is_err(), "{} accepted (from {})", changed, code);
+        }
+
+        #[test]
+        fn codes_as_typed_normalise_back(
+            code in valid_code(),
+            typed in prop::collection::vec((any::<bool>(), any::<bool>(), 0..3usize), LENGTH),
+        ) {
+            // Each character lower-cased and/or full-width, with spaces around.
+            let mut text = String::new();
+            for (c, (lower, wide, spaces)) in code.chars().zip(typed) {
+                let c = if lower { c.to_ascii_lowercase() } else { c };
+                let c = if wide { char::from_u32(c as u32 + 0xFEE0).unwrap() } else { c };
+                text.push(c);
+                text.push_str(&[" ", "\u{3000}", "\t"][..spaces].concat());
+            }
+            prop_assert_eq!(normalize(&text), code.clone());
+            prop_assert_eq!(validate(&normalize(&text)), Ok(()));
+        }
+    }
+}

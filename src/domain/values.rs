@@ -143,3 +143,57 @@ mod tests {
         assert_eq!(email("a b@c.cn"), Err("field.email"));
     }
 }
+
+/// Properties of the date parser every import and form goes through.
+#[cfg(test)]
+pub(crate) mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Any day from `first` to `last`.
+    pub(crate) fn dates(first: NaiveDate, last: NaiveDate) -> impl Strategy<Value = NaiveDate> {
+        (0..=(last - first).num_days()).prop_map(move |d| first + chrono::Duration::days(d))
+    }
+
+    /// Any day of the years people type (chrono's `%Y` wants four digits).
+    fn any_date() -> impl Strategy<Value = NaiveDate> {
+        dates(
+            NaiveDate::from_ymd_opt(1000, 1, 1).unwrap(),
+            NaiveDate::from_ymd_opt(9999, 12, 31).unwrap(),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn any_text_is_a_date_or_a_clear_refusal(text in any::<String>(), today in any_date()) {
+            if let Err(reason) = date(&text) {
+                prop_assert_eq!(reason, "field.date");
+            }
+            match past_date(&text, today) {
+                Ok(Some(day)) => prop_assert!(day <= today),
+                Ok(None) => prop_assert!(text.trim().is_empty()),
+                Err(reason) => prop_assert!(reason == "field.date" || reason == "field.future_date"),
+            }
+        }
+
+        #[test]
+        fn dates_read_back_in_every_accepted_spelling(day in any_date(), pad in "[ \t]{0,2}") {
+            use chrono::Datelike;
+            let (y, m, d) = (day.year(), day.month(), day.day());
+            for text in [
+                day.format("%Y-%m-%d").to_string(),
+                day.format("%Y/%m/%d").to_string(),
+                format!("{y}-{m}-{d}"),
+                format!("{y}/{m}/{d}"),
+            ] {
+                prop_assert_eq!(date(&format!("{pad}{text}{pad}")), Ok(day), "{}", text);
+            }
+            prop_assert_eq!(past_date(&day.to_string(), day), Ok(Some(day)));
+            if let Some(yesterday) = day.pred_opt() {
+                prop_assert_eq!(past_date(&day.to_string(), yesterday), Err("field.future_date"));
+            }
+        }
+    }
+}

@@ -76,6 +76,11 @@ fn problem(row: usize, column: &str, value: &str, reason: &str) -> Problem {
 
 /// Reads a workbook into a submission, or says why it is not a CMRT/EMRT.
 pub fn read_workbook(bytes: &[u8]) -> Result<SubmissionInput, Vec<Problem>> {
+    table::guard_reader(|| read_submission(bytes))
+        .unwrap_or_else(|| Err(vec![Problem::file("cmrt.not_workbook")]))
+}
+
+fn read_submission(bytes: &[u8]) -> Result<SubmissionInput, Vec<Problem>> {
     if bytes.starts_with(table::CFB_MAGIC) {
         // An encrypted .xlsx or an old .xls: both live in a CFB container.
         let reason = match Xlsx::new(Cursor::new(bytes)) {
@@ -577,5 +582,196 @@ mod tests {
         assert_eq!(input.rows[0].smelter_id, "CID000001");
         assert_eq!(input.rows[1].row_number, 7);
         assert_eq!(input.rows[1].id_input, "CID 002 158");
+    }
+}
+
+/// Properties of the CMRT/EMRT reader: no file makes it (or the matching and
+/// remarks that follow it) panic, whatever sits in whichever cell.
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use crate::domain::minerals::{Reference, ReferenceSmelter};
+    use proptest::prelude::*;
+    use rust_xlsxwriter::{Formula, Workbook};
+
+    /// Texts the reader looks for, so that generated sheets reach its
+    /// branches, mixed with anything at all.
+    const MEANINGFUL: &[&str] = &[
+        "Revision 6.22",
+        "Revision 2.1",
+        "Revision 1.0",
+        "Revision 7.0",
+        "Ｒｅｖｉｓｉｏｎ ６.３",
+        "6.",
+        "gold",
+        "金",
+        "Tin",
+        "钽",
+        "tungsten",
+        "cobalt",
+        "Co",
+        "mica",
+        "A. Policy",
+        "B) 问题",
+        "C、贵公司",
+        "I．",
+        "CID000001",
+        "CID 002 158",
+        "cid-OO2158",
+        "ＣＩＤ００２１５８",
+        "CID12",
+        "Asahi Refining",
+        "Smelter not listed",
+        "冶炼厂尚未识别",
+        "China",
+        "中国",
+        "#N/A",
+        "0",
+        "Yes",
+        "",
+    ];
+
+    #[derive(Debug, Clone)]
+    enum Value {
+        Text(String),
+        Number(f64),
+        Flag(bool),
+        /// A formula with its cached result, as the template's look-ups.
+        Formula(String),
+    }
+
+    fn value() -> impl Strategy<Value = Value> {
+        let text = prop_oneof![
+            3 => prop::sample::select(MEANINGFUL).prop_map(str::to_owned),
+            1 => "[^\\x00-\\x1f\\x7f\u{fffe}\u{ffff}]{0,24}",
+        ];
+        prop_oneof![
+            4 => text.clone().prop_map(Value::Text),
+            1 => any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::Number),
+            1 => any::<bool>().prop_map(Value::Flag),
+            1 => text.prop_map(Value::Formula),
+        ]
+    }
+
+    /// (sheet, row, column, value): sheet 0 is the Declaration, 1 the
+    /// Smelter List, 2 an unrelated sheet; positions cover the areas read.
+    fn cells() -> impl Strategy<Value = Vec<(usize, u32, u16, Value)>> {
+        let row = prop_oneof![3 => 0u32..60, 1 => 0u32..600];
+        prop::collection::vec((0usize..3, row, 0u16..20, value()), 0..120)
+    }
+
+    fn workbook(sheet_names: &[String], cells: &[(usize, u32, u16, Value)]) -> Vec<u8> {
+        let mut workbook = Workbook::new();
+        for name in sheet_names {
+            workbook.add_worksheet().set_name(name).unwrap();
+        }
+        for (sheet, row, column, value) in cells {
+            let Ok(sheet) = workbook.worksheet_from_index(*sheet) else {
+                continue;
+            };
+            match value {
+                Value::Text(s) => sheet.write_string(*row, *column, s),
+                Value::Number(f) => sheet.write_number(*row, *column, *f),
+                Value::Flag(b) => sheet.write_boolean(*row, *column, *b),
+                Value::Formula(result) => sheet.write_formula(
+                    *row,
+                    *column,
+                    Formula::new("=LOOKUP(1,1)").set_result(result),
+                ),
+            }
+            .unwrap();
+        }
+        workbook.save_to_buffer().unwrap()
+    }
+
+    /// The sheet names: the two the reader wants, sometimes spelt loosely,
+    /// sometimes missing, and another one.
+    fn sheet_names() -> impl Strategy<Value = Vec<String>> {
+        let spelt = |name: &'static str| {
+            prop_oneof![
+                4 => Just(name.to_owned()),
+                1 => Just(format!(" {} ", name.to_uppercase())),
+                1 => Just(format!("{name} (2)")),
+            ]
+        };
+        (spelt(DECLARATION), spelt(SMELTER_LIST), any::<bool>()).prop_map(
+            |(declaration, list, swapped)| {
+                let mut names = vec![declaration, list];
+                if swapped {
+                    names.reverse();
+                }
+                names.push("Instructions".to_owned());
+                names
+            },
+        )
+    }
+
+    /// Reads the file and, when it is a CMRT/EMRT, matches and checks it as
+    /// an import would; every row kept must come from the Smelter List.
+    fn read_and_check(bytes: &[u8]) -> Result<(), TestCaseError> {
+        let input = match read_workbook(bytes) {
+            Ok(input) => input,
+            Err(problems) => {
+                prop_assert!(!problems.is_empty());
+                return Ok(());
+            }
+        };
+        let reference = Reference::new([
+            ReferenceSmelter {
+                key: 1,
+                smelter_id: "CID000001".into(),
+                metal: Metal::Gold,
+                name: "Asahi Refining".into(),
+            },
+            ReferenceSmelter {
+                key: 2,
+                smelter_id: "CID002158".into(),
+                metal: Metal::Tin,
+                name: "Asahi Refining".into(),
+            },
+        ]);
+        let resolutions = input.resolve(&reference);
+        prop_assert_eq!(resolutions.len(), input.rows.len());
+        let mut last = FIRST_SMELTER_ROW as i32 - 1;
+        for row in &input.rows {
+            prop_assert!(row.row_number > last, "rows in sheet order, each once");
+            last = row.row_number;
+        }
+        for remark in remarks(&input, &resolutions) {
+            prop_assert!(!remark.reason.is_empty());
+        }
+        Ok(())
+    }
+
+    proptest! {
+        // Fewer cases than elsewhere: each writes and reads a whole workbook.
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn any_bytes_are_refused_without_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+            read_and_check(&bytes)?;
+            for magic in [table::ZIP_MAGIC, table::CFB_MAGIC] {
+                read_and_check(&[magic, &bytes].concat())?;
+            }
+        }
+
+        #[test]
+        fn random_cells_in_random_places_never_panic(names in sheet_names(), cells in cells()) {
+            read_and_check(&workbook(&names, &cells))?;
+        }
+
+        #[test]
+        fn damaged_workbooks_never_panic(
+            names in sheet_names(),
+            cells in cells(),
+            damage in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
+        ) {
+            let mut bytes = workbook(&names, &cells);
+            for (at, byte) in damage {
+                let i = at.index(bytes.len());
+                bytes[i] = byte;
+            }
+            read_and_check(&bytes)?;
+        }
     }
 }

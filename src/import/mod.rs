@@ -126,8 +126,7 @@ impl ImportKind {
         today: NaiveDate,
         options: &ImportOptions,
     ) -> Result<Result<Outcome, Vec<Problem>>, AppError> {
-        use diesel::Connection;
-        conn.transaction(|conn| {
+        crate::db::write_transaction(conn, |conn| {
             let result = match self {
                 ImportKind::Suppliers => suppliers::run(conn, actor, bytes, dry_run, today)?,
                 ImportKind::Onboarding => onboarding::run(conn, actor, bytes, dry_run, today)?,

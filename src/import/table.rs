@@ -174,7 +174,21 @@ fn count_line_breaks(bytes: &[u8]) -> usize {
         .count()
 }
 
+/// Runs a workbook reader, turning a panic inside calamine into `None`: it
+/// indexes parts of a file without checking them (a cell naming a shared
+/// string past the end of the table, as in a workbook whose string table
+/// is missing), and a damaged upload must be refused like any unreadable
+/// file, not crash the import. Nothing of the reader outlives the call.
+pub(crate) fn guard_reader<T>(read: impl FnOnce() -> T) -> Option<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).ok()
+}
+
 fn read_xlsx(bytes: &[u8]) -> Result<RawSheet, Problem> {
+    guard_reader(|| read_xlsx_sheet(bytes))
+        .unwrap_or_else(|| Err(Problem::file("the workbook cannot be read: it is damaged")))
+}
+
+fn read_xlsx_sheet(bytes: &[u8]) -> Result<RawSheet, Problem> {
     let unreadable = |e: XlsxError| Problem::file(format!("the workbook cannot be read: {e}"));
     let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
     let range = match workbook.worksheet_range_at(0) {
@@ -741,6 +755,31 @@ mod tests {
     }
 
     #[test]
+    fn a_workbook_without_its_string_table_is_refused_not_a_panic() {
+        // The table renamed inside the zip (contents and checksums intact):
+        // calamine then reads the cells' string numbers past the end of an
+        // empty table, a panic before `guard_reader`.
+        let bytes = workbook(0, 0);
+        let (from, to) = (b"xl/sharedStrings.xml", b"xl/sharedStrongs.xml");
+        let mut renamed = bytes.clone();
+        for at in 0..bytes.len() - from.len() {
+            if &bytes[at..at + from.len()] == from {
+                renamed[at..at + to.len()].copy_from_slice(to);
+            }
+        }
+        assert_ne!(renamed, bytes);
+        assert_eq!(
+            problems(&renamed),
+            vec![problem(
+                0,
+                "",
+                "",
+                "the workbook cannot be read: it is damaged"
+            )]
+        );
+    }
+
+    #[test]
     fn xlsx_empty_first_sheet_is_an_empty_file() {
         let mut workbook = Workbook::new();
         workbook.add_worksheet();
@@ -750,5 +789,262 @@ mod tests {
             problems(&bytes),
             vec![problem(0, "", "", "the file is empty")]
         );
+    }
+}
+
+/// Properties of the reader: no bytes make it panic, and what a CSV writer
+/// or a spreadsheet program (rust_xlsxwriter) stores reads back as written,
+/// row numbers included.
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use crate::domain::values::{self, proptests::dates};
+    use chrono::{Datelike, NaiveDate};
+    use proptest::prelude::*;
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+
+    const COLUMNS: &[Column] = &[
+        Column {
+            key: "name",
+            label_zh: "名称",
+            required: true,
+        },
+        Column {
+            key: "spend",
+            label_zh: "采购额（万元）",
+            required: true,
+        },
+        Column {
+            key: "since",
+            label_zh: "合作开始日期",
+            required: false,
+        },
+        Column {
+            key: "note",
+            label_zh: "备注",
+            required: false,
+        },
+    ];
+
+    /// Text a person may type in a cell: any character but the control
+    /// ones (line breaks and tabs aside) that XML cannot hold, and NUL,
+    /// which marks a file as binary.
+    fn cell_string() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[^\\x00-\\x1f\\x7f\u{fffe}\u{ffff}]{0,10}",
+            "[ a-z0-9,\"\r\n\t中]{0,10}",
+        ]
+    }
+
+    /// What the reader must refuse or accept, never panic on.
+    fn check_answer(result: &Result<Table, Vec<Problem>>) -> Result<(), TestCaseError> {
+        if let Err(problems) = result {
+            prop_assert!(!problems.is_empty());
+            prop_assert!(problems.iter().all(|p| !p.reason.is_empty()));
+        }
+        Ok(())
+    }
+
+    /// The non-empty rows of a table as (row number, cells).
+    fn read_back(table: &Table) -> Vec<(usize, Vec<String>)> {
+        table
+            .rows()
+            .iter()
+            .map(|row| {
+                let cells = COLUMNS.iter().map(|c| table.get(row, c.key).to_owned());
+                (row.number, cells.collect())
+            })
+            .collect()
+    }
+
+    /// The rows a reader should find: blank rows left out, numbers as a
+    /// spreadsheet counts them with the first data row at `first`.
+    fn expected(rows: &[Vec<String>], first: usize) -> Vec<(usize, Vec<String>)> {
+        rows.iter()
+            .enumerate()
+            .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
+            .map(|(i, cells)| {
+                (
+                    first + i,
+                    cells.iter().map(|c| c.trim().to_owned()).collect(),
+                )
+            })
+            .collect()
+    }
+
+    /// A cell as rust_xlsxwriter stores it.
+    #[derive(Debug, Clone)]
+    enum Cell {
+        Empty,
+        Text(String),
+        Number(i64),
+        /// Hundredths: a value with two decimals.
+        Cents(i64),
+        Flag(bool),
+        Date(NaiveDate),
+    }
+
+    fn cell() -> impl Strategy<Value = Cell> {
+        // Excel's calendar starts in 1900; its phantom 29 February 1900
+        // shifts the days before March.
+        let excel_dates = dates(
+            NaiveDate::from_ymd_opt(1900, 3, 1).unwrap(),
+            NaiveDate::from_ymd_opt(9999, 12, 31).unwrap(),
+        );
+        // Excel keeps 15 significant digits.
+        let digits = -999_999_999_999_999i64..=999_999_999_999_999;
+        prop_oneof![
+            Just(Cell::Empty),
+            cell_string().prop_map(Cell::Text),
+            digits.clone().prop_map(Cell::Number),
+            digits.prop_map(Cell::Cents),
+            any::<bool>().prop_map(Cell::Flag),
+            excel_dates.prop_map(Cell::Date),
+        ]
+    }
+
+    impl Cell {
+        /// The text the importers get for this cell.
+        fn text(&self) -> String {
+            match self {
+                Cell::Empty => String::new(),
+                Cell::Text(s) => s.clone(),
+                Cell::Number(n) => n.to_string(),
+                Cell::Cents(c) => {
+                    let sign = if *c < 0 { "-" } else { "" };
+                    let (units, cents) = (c.unsigned_abs() / 100, c.unsigned_abs() % 100);
+                    let text = format!("{sign}{units}.{cents:02}");
+                    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+                }
+                Cell::Flag(b) => b.to_string(),
+                Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn any_bytes_are_read_or_refused(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+            check_answer(&read(&bytes, COLUMNS))?;
+            // The same bytes behind each signature the reader dispatches on.
+            for magic in [ZIP_MAGIC, CFB_MAGIC, UTF8_BOM] {
+                check_answer(&read(&[magic, &bytes].concat(), COLUMNS))?;
+            }
+        }
+
+        #[test]
+        fn any_text_is_read_or_refused(text in any::<String>()) {
+            check_answer(&read(text.as_bytes(), COLUMNS))?;
+            let with_header = format!("name,spend,since\n{text}");
+            check_answer(&read(with_header.as_bytes(), COLUMNS))?;
+        }
+
+        #[test]
+        fn damaged_workbooks_never_panic(
+            seed_rows in prop::collection::vec(prop::collection::vec(cell(), 4), 1..4),
+            damage in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
+            cut in any::<prop::sample::Index>(),
+        ) {
+            let mut bytes = workbook(0, 0, &seed_rows);
+            for (at, byte) in damage {
+                let i = at.index(bytes.len());
+                bytes[i] = byte;
+            }
+            check_answer(&read(&bytes, COLUMNS))?;
+            bytes.truncate(cut.index(bytes.len()));
+            check_answer(&read(&bytes, COLUMNS))?;
+        }
+
+        #[test]
+        fn csv_cells_read_back_as_written(
+            rows in prop::collection::vec(prop::collection::vec(cell_string(), 4), 0..8),
+            crlf in any::<bool>(),
+            bom in any::<bool>(),
+        ) {
+            let terminator = if crlf { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') };
+            let mut writer = csv::WriterBuilder::new().terminator(terminator).from_writer(Vec::new());
+            writer.write_record(COLUMNS.iter().map(|c| c.key)).unwrap();
+            for row in &rows {
+                writer.write_record(row).unwrap();
+            }
+            let mut bytes = if bom { UTF8_BOM.to_vec() } else { Vec::new() };
+            bytes.extend(writer.into_inner().unwrap());
+            let table = read(&bytes, COLUMNS).unwrap();
+            prop_assert_eq!(read_back(&table), expected(&rows, 2));
+        }
+
+        #[test]
+        fn xlsx_cells_read_back_as_written(
+            rows in prop::collection::vec(prop::collection::vec(cell(), 4), 0..8),
+            first_row in 0u32..30,
+            first_column in 0u16..12,
+        ) {
+            let bytes = workbook(first_row, first_column, &rows);
+            let table = read(&bytes, COLUMNS).unwrap();
+            let texts: Vec<Vec<String>> =
+                rows.iter().map(|r| r.iter().map(Cell::text).collect()).collect();
+            prop_assert_eq!(read_back(&table), expected(&texts, first_row as usize + 2));
+            // A date cell is a date to the importers' parser.
+            for (cells, row) in rows.iter().zip(&texts) {
+                for (cell, text) in cells.iter().zip(row) {
+                    if let Cell::Date(day) = cell {
+                        prop_assert_eq!(values::date(text), Ok(*day));
+                    }
+                }
+            }
+        }
+    }
+
+    /// A workbook with the header at (`first_row`, `first_column`), the
+    /// Chinese labels for odd columns, then `rows`.
+    fn workbook(first_row: u32, first_column: u16, rows: &[Vec<Cell>]) -> Vec<u8> {
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet();
+        let date = Format::new().set_num_format("yyyy-mm-dd");
+        for (i, column) in COLUMNS.iter().enumerate() {
+            let header = if i % 2 == 0 {
+                column.key
+            } else {
+                column.label_zh
+            };
+            sheet
+                .write_string(first_row, first_column + i as u16, header)
+                .unwrap();
+        }
+        for (r, cells) in rows.iter().enumerate() {
+            let row = first_row + 1 + r as u32;
+            for (c, cell) in cells.iter().enumerate() {
+                let column = first_column + c as u16;
+                match cell {
+                    Cell::Empty => {}
+                    Cell::Text(s) => {
+                        sheet.write_string(row, column, s).unwrap();
+                    }
+                    Cell::Number(n) => {
+                        sheet.write_number(row, column, *n as f64).unwrap();
+                    }
+                    Cell::Cents(c) => {
+                        sheet.write_number(row, column, *c as f64 / 100.0).unwrap();
+                    }
+                    Cell::Flag(b) => {
+                        sheet.write_boolean(row, column, *b).unwrap();
+                    }
+                    Cell::Date(d) => {
+                        let when = ExcelDateTime::from_ymd(
+                            d.year() as u16,
+                            d.month() as u8,
+                            d.day() as u8,
+                        )
+                        .unwrap();
+                        sheet
+                            .write_datetime_with_format(row, column, &when, &date)
+                            .unwrap();
+                    }
+                }
+            }
+        }
+        workbook.save_to_buffer().unwrap()
     }
 }

@@ -222,7 +222,7 @@ pub fn queue(
 ) -> Result<QueueReport, AppError> {
     let started = std::time::Instant::now();
     let counter = QueryCounter::attach(conn);
-    let result = conn.transaction(|conn| queue_in(conn, ctx, today, now));
+    let result = crate::db::write_transaction(conn, |conn| queue_in(conn, ctx, today, now));
     let queries = counter.detach(conn);
     result.map(|mut report| {
         report.queries = queries;
@@ -238,12 +238,6 @@ fn queue_in(
     now: NaiveDateTime,
 ) -> Result<QueueReport, AppError> {
     use diesel::prelude::*;
-    if let DbConnection::Sqlite(c) = conn {
-        // Take SQLite's write lock first (as BEGIN IMMEDIATE would): a read
-        // transaction that later writes could fail at once with
-        // SQLITE_BUSY_SNAPSHOT if a web request wrote in between.
-        diesel::sql_query("UPDATE outbox SET id = id WHERE 0").execute(c)?;
-    }
     let settings = Settings::load(conn)?;
     let schedule = settings.reminder_schedule();
     let leads = settings.esg_leads();

@@ -74,11 +74,8 @@ impl AppState {
         F: FnOnce(&mut DbConnection) -> AppResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        self.db(move |conn| {
-            use diesel::Connection;
-            conn.transaction(work)
-        })
-        .await
+        self.db(move |conn| crate::db::write_transaction(conn, work))
+            .await
     }
 }
 

@@ -24,3 +24,4 @@ mod smelters;
 mod smtp;
 mod suppliers;
 mod support;
+mod writers;
