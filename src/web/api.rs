@@ -937,15 +937,7 @@ pub async fn smelters(
     if !problems.is_empty() {
         return Err(AppError::Validation(problems));
     }
-    let year = match query.scope.year.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(y) => Some(y.parse::<i32>().map_err(|_| {
-            AppError::Validation(FieldErrors::from([(
-                "year".to_owned(),
-                "field.number".to_owned(),
-            )]))
-        })?),
-    };
+    let year = optional_year(query.scope.year.as_deref())?;
     let bu = query.scope.business_unit();
     let (filter, page, per_page) = (query.filter, query.list.page(), query.list.per_page());
     let (paged, counts) = state
@@ -967,6 +959,20 @@ pub async fn smelters(
             smelter,
         })),
     )
+}
+
+/// A `year` query parameter given as text: absent or blank is none, else a
+/// whole number, refused by field name like any other filter.
+fn optional_year(text: Option<&str>) -> AppResult<Option<i32>> {
+    match text.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(y) => y.parse().map(Some).map_err(|_| {
+            invalid(FieldErrors::from([(
+                "year".to_owned(),
+                "field.number".to_owned(),
+            )]))
+        }),
+    }
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -1010,15 +1016,7 @@ pub async fn supplier_smelters(
 ) -> AppResult<HttpResponse> {
     let found = visible_supplier(&state, &user, code.into_inner()).await?;
     let query = query.into_inner();
-    let year = match query.year.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(y) => Some(y.parse::<i32>().map_err(|_| {
-            AppError::Validation(FieldErrors::from([(
-                "year".to_owned(),
-                "field.number".to_owned(),
-            )]))
-        })?),
-    };
+    let year = optional_year(query.year.as_deref())?;
     let (page, per_page) = (query.list.page(), query.list.per_page());
     let paged = state
         .db(move |conn| {
