@@ -22,7 +22,7 @@ use crate::export;
 use crate::models::attachment::{self, Upload};
 use crate::models::esg::{self, EsgFilter, EsgInput, EsgRecord};
 use crate::models::esg_request::{self, EsgRequest, RecipientFilter, RequestInput};
-use crate::models::supplier::{self, Supplier, SupplierBrief};
+use crate::models::supplier::{Supplier, SupplierBrief};
 use crate::models::{now, Paged};
 
 // ---------- Display helpers (also used by the supplier page) ----------
@@ -248,6 +248,7 @@ pub async fn list(
     let mut filter = params.filter.clone();
     filter.only_supplier = own_id;
     let (page, per_page) = (params.list.page(), params.list.per_page());
+    let caches = state.caches.clone();
     let (records, business_units, years, own) = state
         .db(move |conn| {
             let records = filter.page(conn, page, per_page)?;
@@ -272,7 +273,7 @@ pub async fn list(
             let business_units = if own.is_some() {
                 Vec::new()
             } else {
-                supplier::business_units(conn)?
+                caches.business_units(conn)?
             };
             Ok((records, business_units, esg::years(conn)?, own))
         })
@@ -923,7 +924,7 @@ pub async fn climate(
 ) -> AppResult<HttpResponse> {
     let query = query.into_inner();
     let (climate, years) = load_climate(&state, &query).await?;
-    let business_units = state.db(|conn| Ok(supplier::business_units(conn)?)).await?;
+    let business_units = state.business_units().await?;
     let chrome = Chrome::new(&req, Some(&user), "esg");
     let chart = emissions_chart(
         &climate,
@@ -1042,8 +1043,9 @@ async fn requests_page(
     input: RequestInput,
     problems: FieldErrors,
 ) -> AppResult<RequestsPage> {
+    let caches = state.caches.clone();
     let (requests, business_units) = state
-        .db(|conn| Ok((esg_request::list(conn)?, supplier::business_units(conn)?)))
+        .db(move |conn| Ok((esg_request::list(conn)?, caches.business_units(conn)?)))
         .await?;
     Ok(RequestsPage {
         chrome: Chrome::new(req, Some(identity), "esg"),

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod audits;
+pub mod cache;
 pub mod charts;
 pub mod chrome;
 pub mod cmrt;
@@ -41,8 +42,8 @@ use actix_web::HttpResponse;
 pub struct AppState {
     pub pool: DbPool,
     pub config: Arc<Config>,
-    /// The year's figures, shared by the dashboard, the reports and the API.
-    pub figures: Arc<reports::FiguresCache>,
+    /// Figures and menus derived from many records (see `cache`).
+    pub caches: Arc<cache::Caches>,
 }
 
 impl AppState {
@@ -50,7 +51,7 @@ impl AppState {
         Self {
             pool,
             config: Arc::new(config),
-            figures: Arc::default(),
+            caches: Arc::default(),
         }
     }
 
@@ -66,6 +67,12 @@ impl AppState {
             work(&mut conn)
         })
         .await?
+    }
+
+    /// The business units in use, for filter menus (kept; see `cache`).
+    pub async fn business_units(&self) -> AppResult<Vec<String>> {
+        let caches = self.caches.clone();
+        self.db(move |conn| caches.business_units(conn)).await
     }
 
     /// Like `db`, inside one transaction: all of it is written or none.

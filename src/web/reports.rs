@@ -5,10 +5,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::Datelike;
 use serde::Deserialize;
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
+use super::cache::FiguresStamp;
 use super::charts::{self, ACCENT, BAD, GOOD, MUTED, WARN};
 use super::chrome::Chrome;
 use super::suppliers::download;
@@ -16,9 +14,9 @@ use super::{AppState, RenderHtml};
 use crate::auth::{Authorized, Readers};
 use crate::error::{AppError, AppResult};
 use crate::export;
-use crate::models::kpi::{self, Kpis};
+use crate::models::kpi::Kpis;
+use crate::models::now;
 use crate::models::setting::Settings;
-use crate::models::{now, supplier};
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -63,71 +61,11 @@ impl KpiQuery {
     }
 }
 
-/// Computed figures kept between requests. Computing a year takes a few
-/// hundred milliseconds at ten times the demo's size, and pages ask far more
-/// often than records change. An entry serves while the audit log (which
-/// every write appends to) has not grown, on the same day, with the same
-/// grade settings, for at most a minute: the backstop for a write that
-/// commits behind a later one.
-#[derive(Default)]
-pub struct FiguresCache {
-    entries: Mutex<HashMap<(i32, Option<String>), CachedFigures>>,
-}
-
-struct CachedFigures {
-    stamp: FiguresStamp,
-    computed: Instant,
-    figures: Kpis,
-}
-
-/// What the figures depend on besides the records.
-#[derive(Clone, Copy, PartialEq)]
-struct FiguresStamp {
-    newest_log: Option<i32>,
-    today: chrono::NaiveDate,
-    grades: crate::domain::grade::GradeThresholds,
-}
-
-const FIGURES_MAX_AGE: Duration = Duration::from_secs(60);
-
-impl FiguresCache {
-    fn figures(
-        &self,
-        conn: &mut crate::db::DbConnection,
-        year: i32,
-        business_unit: Option<&str>,
-        stamp: FiguresStamp,
-    ) -> AppResult<Kpis> {
-        let key = (year, business_unit.map(str::to_owned));
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(hit) = entries.get(&key) {
-            if hit.stamp == stamp && hit.computed.elapsed() < FIGURES_MAX_AGE {
-                return Ok(hit.figures.clone());
-            }
-        }
-        // Not held while computing: other years and units stay served.
-        drop(entries);
-        let figures = kpi::compute(conn, year, business_unit, stamp.grades, stamp.today)?;
-        self.entries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(
-                key,
-                CachedFigures {
-                    stamp,
-                    computed: Instant::now(),
-                    figures: figures.clone(),
-                },
-            );
-        Ok(figures)
-    }
-}
-
 /// This year's and last year's figures for a business unit.
 pub async fn figures(state: &AppState, query: &KpiQuery) -> AppResult<(Kpis, Kpis)> {
     let bu = query.business_unit();
     let year = query.year;
-    let cache = state.figures.clone();
+    let caches = state.caches.clone();
     state
         .db(move |conn| {
             let year = KpiQuery {
@@ -141,8 +79,8 @@ pub async fn figures(state: &AppState, query: &KpiQuery) -> AppResult<(Kpis, Kpi
                 grades: Settings::load(conn)?.grades(),
             };
             Ok((
-                cache.figures(conn, year, bu.as_deref(), stamp)?,
-                cache.figures(conn, year - 1, bu.as_deref(), stamp)?,
+                caches.figures(conn, year, bu.as_deref(), stamp)?,
+                caches.figures(conn, year - 1, bu.as_deref(), stamp)?,
             ))
         })
         .await
@@ -359,7 +297,7 @@ pub async fn dashboard(
     query: &KpiQuery,
 ) -> AppResult<Dashboard> {
     let (k, prev) = figures(state, query).await?;
-    let business_units = state.db(|conn| Ok(supplier::business_units(conn)?)).await?;
+    let business_units = state.business_units().await?;
     let this = now().date().year();
     Ok(Dashboard {
         lang,
@@ -533,7 +471,7 @@ pub async fn reports(
     query: web::Query<KpiQuery>,
 ) -> AppResult<HttpResponse> {
     let (k, prev) = figures(&state, &query).await?;
-    let business_units = state.db(|conn| Ok(supplier::business_units(conn)?)).await?;
+    let business_units = state.business_units().await?;
     ReportsPage {
         chrome: Chrome::new(&req, Some(&user), "reports"),
         tables: report_tables(&k, &prev),

@@ -302,6 +302,7 @@ pub async fn overview(
     let filter = params.filter.clone();
     let (page, per_page) = (params.list.page(), params.list.per_page());
     let today = now().date();
+    let caches = state.caches.clone();
     let loaded = state
         .db(move |conn| {
             let year = match year {
@@ -323,7 +324,7 @@ pub async fn overview(
             Ok((
                 year,
                 smelter::submission_years(conn)?,
-                supplier::business_units(conn)?,
+                caches.business_units(conn)?,
                 chain,
                 smelters,
                 counts,
@@ -803,6 +804,7 @@ async fn load_lines(
     let year = params.scope.year_given()?;
     let bu = params.scope.business_unit();
     let problems_only = params.problems_only();
+    let caches = state.caches.clone();
     state
         .db(move |conn| {
             let year = match year {
@@ -814,7 +816,7 @@ async fn load_lines(
             Ok((
                 year,
                 smelter::submission_years(conn)?,
-                supplier::business_units(conn)?,
+                caches.business_units(conn)?,
                 lines,
             ))
         })
@@ -994,11 +996,12 @@ pub async fn plans(
     let filter = params.filter.clone();
     let (page, per_page) = (params.list.page(), params.list.per_page());
     let today = now().date();
+    let caches = state.caches.clone();
     let (plans, business_units) = state
         .db(move |conn| {
             Ok((
                 filter.page(conn, today, page, per_page)?,
-                supplier::business_units(conn)?,
+                caches.business_units(conn)?,
             ))
         })
         .await?;

@@ -151,11 +151,12 @@ pub async fn list(
         params.list.page(),
         params.list.per_page(),
     );
+    let caches = state.caches.clone();
     let (suppliers, business_units) = state
         .db(move |conn| {
             Ok((
                 filter.page(conn, page, per_page)?,
-                supplier::business_units(conn)?,
+                caches.business_units(conn)?,
             ))
         })
         .await?;
