@@ -689,6 +689,25 @@ type ActionQuery = diesel::dsl::IntoBoxed<
     crate::db::DbBackend,
 >;
 
+/// An action with its finding, audit and supplier, for the list rows.
+fn joined() -> ActionQuery {
+    corrective_actions::table
+        .inner_join(findings::table.inner_join(audits::table))
+        .inner_join(suppliers::table)
+        .into_boxed()
+}
+
+/// Lists run by due date; a finding's reference breaks ties.
+fn due_order() -> (
+    diesel::dsl::Asc<corrective_actions::due_on>,
+    diesel::dsl::Asc<findings::finding_ref>,
+) {
+    (
+        corrective_actions::due_on.asc(),
+        findings::finding_ref.asc(),
+    )
+}
+
 impl ActionFilter {
     pub fn problems(&self) -> FieldErrors {
         let mut problems = FieldErrors::new();
@@ -720,30 +739,52 @@ impl ActionFilter {
         problems
     }
 
-    fn query(&self, scope: ActionScope, today: NaiveDate) -> ActionQuery {
-        let mut query = corrective_actions::table
-            .inner_join(findings::table.inner_join(audits::table))
-            .inner_join(suppliers::table)
-            .into_boxed();
+    /// The matching actions, from their own table. Conditions on findings,
+    /// audits and suppliers are subqueries, so a count joins nothing and a
+    /// page joins only its own rows.
+    fn matching(
+        &self,
+        scope: ActionScope,
+        today: NaiveDate,
+    ) -> corrective_actions::BoxedQuery<'static, crate::db::DbBackend> {
+        let mut query = corrective_actions::table.into_boxed();
         match scope {
             ActionScope::All => {}
             ActionScope::Supplier(id) => {
                 query = query.filter(corrective_actions::supplier_id.eq(id))
             }
-            ActionScope::Auditor(id) => query = query.filter(audits::auditor_id.eq(id)),
+            ActionScope::Auditor(id) => {
+                query = query.filter(
+                    corrective_actions::finding_id.eq_any(
+                        findings::table
+                            .inner_join(audits::table)
+                            .filter(audits::auditor_id.eq(id))
+                            .select(findings::id),
+                    ),
+                )
+            }
         }
         if let Some(q) = present(&self.q) {
             let pattern = like_pattern(q);
             query = query.filter(
-                suppliers::search_text
-                    .like(pattern.clone())
-                    .escape('\\')
-                    .or(super::lower(findings::finding_ref)
-                        .like(pattern.clone())
-                        .escape('\\'))
-                    .or(super::lower(findings::description)
-                        .like(pattern)
-                        .escape('\\')),
+                corrective_actions::supplier_id
+                    .eq_any(
+                        suppliers::table
+                            .filter(suppliers::search_text.like(pattern.clone()).escape('\\'))
+                            .select(suppliers::id),
+                    )
+                    .or(corrective_actions::finding_id.eq_any(
+                        findings::table
+                            .filter(
+                                super::lower(findings::finding_ref)
+                                    .like(pattern.clone())
+                                    .escape('\\')
+                                    .or(super::lower(findings::description)
+                                        .like(pattern)
+                                        .escape('\\')),
+                            )
+                            .select(findings::id),
+                    )),
             );
         }
         if let Some(s) = present(&self.status) {
@@ -783,22 +824,76 @@ impl ActionFilter {
                         .or(corrective_actions::last_progress_on.lt(since)),
                 );
         }
+        // One subquery per condition: boxed subqueries cannot serve both
+        // databases.
         if let Some(bu) = present(&self.business_unit) {
-            query = query.filter(suppliers::business_unit.eq(bu.to_lowercase()));
+            query = query.filter(
+                corrective_actions::supplier_id.eq_any(
+                    suppliers::table
+                        .filter(suppliers::business_unit.eq(bu.to_lowercase()))
+                        .select(suppliers::id),
+                ),
+            );
         }
         if let Some(b) = present(&self.buyer) {
-            query = query.filter(suppliers::buyer_email.eq(b.to_lowercase()));
+            query = query.filter(
+                corrective_actions::supplier_id.eq_any(
+                    suppliers::table
+                        .filter(suppliers::buyer_email.eq(b.to_lowercase()))
+                        .select(suppliers::id),
+                ),
+            );
         }
         if let Some(code) = present(&self.supplier) {
-            query = query.filter(suppliers::code.eq(code.to_owned()));
+            query = query.filter(
+                corrective_actions::supplier_id.eq_any(
+                    suppliers::table
+                        .filter(suppliers::code.eq(code.to_owned()))
+                        .select(suppliers::id),
+                ),
+            );
         }
         if let Some(s) = present(&self.severity) {
-            query = query.filter(findings::severity.eq(s.to_lowercase()));
+            query = query.filter(
+                corrective_actions::finding_id.eq_any(
+                    findings::table
+                        .filter(findings::severity.eq(s.to_lowercase()))
+                        .select(findings::id),
+                ),
+            );
         }
         if let Some(a) = present(&self.audit) {
-            query = query.filter(audits::audit_ref.eq(a.to_owned()));
+            query = query.filter(
+                corrective_actions::finding_id.eq_any(
+                    findings::table
+                        .inner_join(audits::table)
+                        .filter(audits::audit_ref.eq(a.to_owned()))
+                        .select(findings::id),
+                ),
+            );
         }
         query
+    }
+
+    /// Ids of the matching actions in list order (by due date, then the
+    /// finding's reference, read per row rather than by joining findings).
+    fn ordered_ids(
+        &self,
+        scope: ActionScope,
+        today: NaiveDate,
+    ) -> diesel::dsl::Select<
+        corrective_actions::BoxedQuery<'static, crate::db::DbBackend>,
+        corrective_actions::id,
+    > {
+        self.matching(scope, today)
+            .order((
+                corrective_actions::due_on.asc(),
+                diesel::dsl::sql::<diesel::sql_types::Text>(
+                    "(SELECT finding_ref FROM findings WHERE findings.id = corrective_actions.finding_id)",
+                )
+                .asc(),
+            ))
+            .select(corrective_actions::id)
     }
 
     pub fn page(
@@ -809,17 +904,13 @@ impl ActionFilter {
         page: i64,
         per_page: i64,
     ) -> QueryResult<Paged<ActionRow>> {
-        let total = self.query(scope, today).count().get_result(conn)?;
-        let items = self
-            .query(scope, today)
-            .order((
-                corrective_actions::due_on.asc(),
-                findings::finding_ref.asc(),
-            ))
+        let total = self.matching(scope, today).count().get_result(conn)?;
+        let ids: Vec<i32> = self
+            .ordered_ids(scope, today)
             .limit(per_page)
             .offset((page - 1) * per_page)
-            .select(row_columns())
             .load(conn)?;
+        let items = rows_in_order(conn, &ids)?;
         Ok(Paged {
             items,
             total,
@@ -834,14 +925,25 @@ impl ActionFilter {
         scope: ActionScope,
         today: NaiveDate,
     ) -> QueryResult<Vec<ActionRow>> {
-        self.query(scope, today)
-            .order((
-                corrective_actions::due_on.asc(),
-                findings::finding_ref.asc(),
-            ))
-            .select(row_columns())
-            .load(conn)
+        let ids: Vec<i32> = self.ordered_ids(scope, today).load(conn)?;
+        rows_in_order(conn, &ids)
     }
+}
+
+/// The rows of the given actions, in list order (the ids are in list order;
+/// each batch is a contiguous run of it).
+fn rows_in_order(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<ActionRow>> {
+    let mut rows = Vec::with_capacity(ids.len());
+    for batch in ids.chunks(crate::db::BATCH_ROWS) {
+        rows.extend(
+            joined()
+                .filter(corrective_actions::id.eq_any(batch))
+                .order(due_order())
+                .select(row_columns())
+                .load::<ActionRow>(conn)?,
+        );
+    }
+    Ok(rows)
 }
 
 #[allow(clippy::type_complexity)]
@@ -877,9 +979,7 @@ fn row_columns() -> (
 
 /// One action with everything its page shows.
 pub fn row_of(conn: &mut DbConnection, action_id: i32) -> QueryResult<Option<ActionRow>> {
-    corrective_actions::table
-        .inner_join(findings::table.inner_join(audits::table))
-        .inner_join(suppliers::table)
+    joined()
         .filter(corrective_actions::id.eq(action_id))
         .select(row_columns())
         .first(conn)

@@ -63,6 +63,16 @@ impl KpiQuery {
 
 /// This year's and last year's figures for a business unit.
 pub async fn figures(state: &AppState, query: &KpiQuery) -> AppResult<(Kpis, Kpis)> {
+    Ok(figures_and_units(state, query, false).await?.0)
+}
+
+/// The figures and, when asked, the business units of the filter menu, in
+/// one trip to the database.
+async fn figures_and_units(
+    state: &AppState,
+    query: &KpiQuery,
+    with_units: bool,
+) -> AppResult<((Kpis, Kpis), Vec<String>)> {
     let bu = query.business_unit();
     let year = query.year;
     let caches = state.caches.clone();
@@ -78,10 +88,16 @@ pub async fn figures(state: &AppState, query: &KpiQuery) -> AppResult<(Kpis, Kpi
                 today: now().date(),
                 grades: Settings::load(conn)?.grades(),
             };
-            Ok((
+            let figures = (
                 caches.figures(conn, year, bu.as_deref(), stamp)?,
                 caches.figures(conn, year - 1, bu.as_deref(), stamp)?,
-            ))
+            );
+            let units = if with_units {
+                caches.business_units(conn)?
+            } else {
+                Vec::new()
+            };
+            Ok((figures, units))
         })
         .await
 }
@@ -296,8 +312,7 @@ pub async fn dashboard(
     lang: crate::i18n::Lang,
     query: &KpiQuery,
 ) -> AppResult<Dashboard> {
-    let (k, prev) = figures(state, query).await?;
-    let business_units = state.business_units().await?;
+    let ((k, prev), business_units) = figures_and_units(state, query, true).await?;
     let this = now().date().year();
     Ok(Dashboard {
         lang,
