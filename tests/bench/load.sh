@@ -71,6 +71,9 @@ for backend in sqlite postgres; do
     cookie=$(sign_in)
     healthz=""
     run /healthz /healthz
+    # A signed-in page that reads nothing but the session: the ceiling of
+    # any page behind sign-in on this machine.
+    run "session only (form)" "/suppliers/new"
     run "supplier list+filter" "/suppliers?business_unit=phones&region=international&q=tech"
     run "supplier page" "/suppliers/S000415"
     run "overdue list" "/corrective-actions?overdue=true"
