@@ -123,3 +123,67 @@ pub fn pending_import(
         None => Ok(None),
     }
 }
+
+/// Who besides the readers may download a file: the supplier whose contact
+/// sees the page linking it, and the auditor assigned to the audit it came
+/// from. Supplier contacts do not see audit pages, so an audit's report has
+/// no supplier here; files of pending imports have neither.
+#[derive(Debug, Default, PartialEq)]
+pub struct Holders {
+    pub supplier_id: Option<i32>,
+    pub auditor_id: Option<i32>,
+}
+
+pub fn holders(conn: &mut DbConnection, info: &AttachmentInfo) -> QueryResult<Holders> {
+    use crate::db::schema::{
+        audits, corrective_actions, esg_data, findings, mineral_submissions, onboarding_reviews,
+    };
+    let id = info.owner_id;
+    let supplier = |supplier_id: Option<i32>| Holders {
+        supplier_id,
+        auditor_id: None,
+    };
+    Ok(match info.owner_type.as_str() {
+        "onboarding_review" => supplier(
+            onboarding_reviews::table
+                .find(id)
+                .select(onboarding_reviews::supplier_id)
+                .first(conn)
+                .optional()?,
+        ),
+        "esg_data" => supplier(
+            esg_data::table
+                .find(id)
+                .select(esg_data::supplier_id)
+                .first(conn)
+                .optional()?,
+        ),
+        "mineral_submission" => supplier(
+            mineral_submissions::table
+                .find(id)
+                .select(mineral_submissions::supplier_id)
+                .first(conn)
+                .optional()?,
+        ),
+        "audit" => Holders {
+            supplier_id: None,
+            auditor_id: audits::table
+                .find(id)
+                .select(audits::auditor_id)
+                .first(conn)
+                .optional()?
+                .flatten(),
+        },
+        "corrective_action" => corrective_actions::table
+            .inner_join(findings::table.inner_join(audits::table))
+            .filter(corrective_actions::id.eq(id))
+            .select((corrective_actions::supplier_id, audits::auditor_id))
+            .first::<(i32, Option<i32>)>(conn)
+            .optional()?
+            .map_or_else(Holders::default, |(supplier_id, auditor_id)| Holders {
+                supplier_id: Some(supplier_id),
+                auditor_id,
+            }),
+        _ => Holders::default(),
+    })
+}

@@ -865,15 +865,30 @@ pub async fn create_review(
 }
 
 /// Downloads an attachment for those allowed to see its owner record.
+/// A stored file, for whoever sees the page that links it: the readers,
+/// the supplier's contacts, the assigned auditor (see
+/// `attachment::holders`). Others get 404, as for the pages themselves.
 pub async fn download_attachment(
     state: web::Data<AppState>,
-    _user: Authorized<Readers>,
+    user: Authorized<AnyRole>,
     id: web::Path<i32>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
+    let (role, user_id, own_supplier) = (user.role(), user.user.id, user.user.supplier_id);
     let (info, bytes) = state
         .db(move |conn| {
             let info = attachment::info(conn, id)?.ok_or(AppError::NotFound)?;
+            let allowed = match role {
+                Role::Admin | Role::Procurement | Role::Viewer => true,
+                Role::Supplier => {
+                    own_supplier.is_some()
+                        && attachment::holders(conn, &info)?.supplier_id == own_supplier
+                }
+                Role::Auditor => attachment::holders(conn, &info)?.auditor_id == Some(user_id),
+            };
+            if !allowed {
+                return Err(AppError::NotFound);
+            }
             let bytes = attachment::content(conn, id)?;
             Ok((info, bytes))
         })

@@ -283,6 +283,18 @@ async fn the_supplier_plans_and_reports_progress_and_the_auditor_verifies() {
             )
             .await;
         assert_eq!(p40.status, 303, "{}", p40.body);
+        // The photo downloads for the contact who sent it and for the
+        // auditor of the audit, from the page that links it.
+        let photo = contact
+            .get(&format!("/corrective-actions/{id}"))
+            .await
+            .number_after("/attachments/")
+            .unwrap();
+        for who in [&mut contact, &mut auditor] {
+            let file = who.get(&format!("/attachments/{photo}")).await;
+            assert_eq!(file.status, 200);
+            assert!(file.body.contains("PNG"));
+        }
         for (fields, message) in [
             (
                 vec![("entry_on", "2021-03-12"), ("percent", "30")],

@@ -327,7 +327,21 @@ async fn an_auditor_sees_only_their_audits_and_reports_them() {
         assert_eq!(reported.status, 303);
         let page = me.get("/audits/AX-1").await;
         assert!(page.body.contains("Medium"), "72 grades medium");
-        assert!(page.body.contains("/attachments/"));
+        // The assigned auditor downloads the report the page links; the
+        // other auditor and the audited supplier's contact do not.
+        let report = page.number_after("/attachments/").unwrap();
+        let file = me.get(&format!("/attachments/{report}")).await;
+        assert_eq!(file.status, 200);
+        assert!(file.body.starts_with("%PDF"));
+        app.add_supplier_contact("contact@au1.example", "AU1");
+        for mut other in [
+            app.signed_in_as("auditor.two@example.com").await,
+            app.signed_in_as("contact@au1.example").await,
+        ] {
+            let refused = other.get(&format!("/attachments/{report}")).await;
+            assert_eq!(refused.status, 404);
+            assert!(!refused.body.contains("audit report"));
+        }
         // Closing is for programme staff.
         let version = page.input_value("version").unwrap_or_else(|| "0".into());
         assert_eq!(

@@ -706,11 +706,15 @@ fn probes(s: &Scene) -> Vec<Probe> {
         )
         .allow(STAFF),
         // Files: the foreign action's progress photo and audit report.
+        // Contacts and auditors download their own (tests in `actions` and
+        // `audits`); these are outside their scope.
         Probe::get("/attachments/{id}", format!("/attachments/{}", s.foreign_evidence))
             .allow(READERS)
+            .hidden_from(SCOPED)
             .showing_foreign(),
         Probe::get("/attachments/{id}", format!("/attachments/{}", s.foreign_report))
             .allow(READERS)
+            .hidden_from(SCOPED)
             .showing_foreign(),
         // Risk and audits.
         Probe::page("/risk").allow(READERS),

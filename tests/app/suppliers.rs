@@ -276,14 +276,25 @@ async fn approval_comes_only_through_the_red_line_gate() {
             .unwrap()
             .starts_with("attachment"));
         assert!(file.body.starts_with("%PDF"));
-        let mut supplier_user = app.signed_in("supplier").await;
-        assert_eq!(
-            supplier_user
-                .get(&format!("/attachments/{link}"))
-                .await
-                .status,
-            403
-        );
+        // The supplier's own contact downloads it too (their supplier page
+        // links it); another supplier's contact and an unlinked account see
+        // nothing.
+        app.add_supplier("S201", "CN");
+        app.add_supplier_contact("contact@s200.example", "S200");
+        app.add_supplier_contact("contact@s201.example", "S201");
+        let mut own = app.signed_in_as("contact@s200.example").await;
+        let mine = own.get(&format!("/attachments/{link}")).await;
+        assert_eq!(mine.status, 200);
+        assert!(mine.body.starts_with("%PDF"));
+        for mut other in [
+            app.signed_in_as("contact@s201.example").await,
+            app.signed_in("supplier").await,
+            app.signed_in("auditor").await,
+        ] {
+            let refused = other.get(&format!("/attachments/{link}")).await;
+            assert_eq!(refused.status, 404);
+            assert!(!refused.body.contains("%PDF"));
+        }
 
         // An approved supplier takes no new decision.
         let reply = send_review(&mut buyer, &fields, &[]).await;
