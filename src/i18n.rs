@@ -411,6 +411,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("action.risk_override", "Risk tier overridden", "风险等级人工调整"),
     ("common.year", "Year", "年份"),
     ("common.download", "Download", "下载"),
+    ("common.supplier", "Supplier", "供应商"),
     // Findings and corrective actions
     ("finding.title", "Findings", "发现项"),
     ("finding.one", "Finding", "发现项"),
@@ -516,7 +517,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("report.tier2_audited", "Of which tier 2", "其中二级供应商"),
     ("report.performance", "Audit performance (%)", "审核表现（%）"),
     ("report.remediation", "Remediation", "整改"),
-    ("report.remediation_suppliers", "suppliers with corrective actions", "家有整改行动的供应商"),
+    ("report.remediation_suppliers", "Suppliers with corrective actions", "有整改行动的供应商"),
     ("report.above_80", "Completion above 80 % (%)", "按期完成率高于 80% 的比例（%）"),
     ("report.from_60_to_80", "Completion 60–80 % (%)", "按期完成率 60%–80% 的比例（%）"),
     ("report.below_60", "Completion below 60 % (%)", "按期完成率低于 60% 的比例（%）"),

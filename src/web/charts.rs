@@ -17,6 +17,20 @@ pub const WARN: &str = "#b45309";
 pub const BAD: &str = "#b91c1c";
 pub const MUTED: &str = "#94a3b8";
 
+/// The chart's width, in its own units (it scales to its card).
+const WIDTH: f64 = 420.0;
+/// Room right of the longest bar for its value.
+const VALUE_ROOM: f64 = 44.0;
+
+/// About how wide a label is at 12 px: CJK characters take twice the room
+/// of Latin ones. The label column is as wide as its longest label needs.
+fn label_width(label: &str) -> f64 {
+    label
+        .chars()
+        .map(|c| if c.is_ascii() { 6.8 } else { 12.5 })
+        .sum()
+}
+
 /// Horizontal bars: (label, value, colour, link). Values are drawn to the
 /// largest one; each bar links to the records behind it.
 pub fn bars(title: &str, items: &[(String, f64, &str, String)]) -> String {
@@ -27,20 +41,27 @@ pub fn bars(title: &str, items: &[(String, f64, &str, String)]) -> String {
         .map(|(_, v, _, _)| *v)
         .fold(0.0, f64::max)
         .max(1.0);
+    let labels = items
+        .iter()
+        .map(|(label, ..)| label_width(label))
+        .fold(0.0, f64::max)
+        .clamp(60.0, 240.0);
+    let bar_x = labels + 12.0;
+    let room = WIDTH - bar_x - VALUE_ROOM;
     let mut svg = format!(
-        r#"<svg class="chart" viewBox="0 0 420 {height}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
+        r#"<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
         esc(title)
     );
     for (i, (label, value, colour, link)) in items.iter().enumerate() {
         let y = 12 + i * row;
-        let width = (value / max * 220.0).max(if *value > 0.0 { 2.0 } else { 0.0 });
+        let width = (value / max * room).max(if *value > 0.0 { 2.0 } else { 0.0 });
         let _ = write!(
             svg,
-            r#"<a href="{link}"><text x="0" y="{ty}" font-size="12" fill="rgb(51,65,85)">{label}</text><rect x="150" y="{y}" width="{width:.1}" height="18" rx="3" fill="{colour}"/><text x="{tx:.1}" y="{ty}" font-size="12" fill="rgb(15,23,42)">{value}</text></a>"#,
+            r#"<a href="{link}"><text x="0" y="{ty}" font-size="12" fill="rgb(51,65,85)">{label}</text><rect x="{bar_x:.1}" y="{y}" width="{width:.1}" height="18" rx="3" fill="{colour}"/><text x="{tx:.1}" y="{ty}" font-size="12" fill="rgb(15,23,42)">{value}</text></a>"#,
             link = esc(link),
             ty = y + 13,
             label = esc(label),
-            tx = 156.0 + width,
+            tx = bar_x + 6.0 + width,
             value = format_number(*value),
         );
     }
@@ -56,7 +77,7 @@ pub fn stacked(title: &str, rows: &[(String, Vec<Segment>)]) -> String {
     let row = 34;
     let height = 40 + row * rows.len();
     let mut svg = format!(
-        r#"<svg class="chart" viewBox="0 0 420 {height}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
+        r#"<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
         esc(title)
     );
     for (i, (label, parts)) in rows.iter().enumerate() {
@@ -131,7 +152,23 @@ mod tests {
         );
         assert!(svg.contains("&lt;b&gt;") && !svg.contains("<b>"));
         assert!(svg.contains("/x?a=1&amp;b=2"));
-        assert!(svg.contains(r#"width="110.0""#) && svg.contains(r#"width="220.0""#));
+        // Short labels: the narrowest label column, bars to the largest value.
+        let room = WIDTH - 72.0 - VALUE_ROOM;
+        assert!(svg.contains(&format!(r#"width="{:.1}""#, room / 2.0)));
+        assert!(svg.contains(&format!(r#"width="{room:.1}""#)));
+        // A long label pushes the bars right instead of running into them.
+        let long = bars(
+            "t",
+            &[(
+                "Suppliers with a reduction target".into(),
+                3.0,
+                GOOD,
+                "/z".into(),
+            )],
+        );
+        let bar_x = label_width("Suppliers with a reduction target") + 12.0;
+        assert!(bar_x > 200.0);
+        assert!(long.contains(&format!(r#"<rect x="{bar_x:.1}""#)));
         let s = stacked(
             "p",
             &[(

@@ -44,6 +44,11 @@ fn importer(identity: &Identity, kind: Option<ImportKind>) -> AppResult<Option<i
 }
 
 impl ImportPage {
+    /// The supplier and year fields serve only CMRT/EMRT workbooks.
+    fn offers_cmrt(&self) -> bool {
+        self.kinds().iter().any(|(code, _)| *code == "cmrt")
+    }
+
     fn kinds(&self) -> Vec<(&'static str, &'static str)> {
         let auditor = self
             .chrome
