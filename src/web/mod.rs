@@ -106,6 +106,7 @@ pub fn build_app(
         .configure(routes::configure)
         .default_service(web::to(errors::not_found))
         .wrap(middleware::from_fn(security::check_origin))
+        .wrap(middleware::from_fn(security::refuse_nul))
         .wrap(middleware::from_fn(errors::render_errors))
         .wrap(security::headers())
         .wrap(middleware::Compress::default())

@@ -66,8 +66,7 @@ pub async fn request_id(
 
 /// Unsafe requests made with cookies must come from our own pages: their
 /// `Origin` (or, failing that, `Referer`) must be this site. Bearer-token API
-/// calls carry no ambient credentials and are exempt. Query strings holding
-/// the NUL character are refused here too, before any handler sees them.
+/// calls carry no ambient credentials and are exempt.
 pub async fn check_origin<B: MessageBody + 'static>(
     req: ServiceRequest,
     next: Next<B>,
@@ -83,15 +82,27 @@ pub async fn check_origin<B: MessageBody + 'static>(
     // credentials at all is simply anonymous and gets its 401.
     let anonymous_api =
         req.path().starts_with("/api/") && req.cookie(crate::auth::SESSION_COOKIE).is_none();
-    if carries_nul(req.query_string()) {
-        return Ok(req
-            .error_response(AppError::BadInput(crate::error::NUL_IN_TEXT.to_owned()))
-            .map_into_right_body());
-    }
     if unsafe_method && !bearer && !anonymous_api && !same_origin(&req) {
         tracing::warn!("unsafe request from a foreign or unknown origin refused");
         return Ok(req
             .error_response(AppError::CsrfRejected)
+            .map_into_right_body());
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
+}
+
+/// Query strings holding the NUL character are refused before any handler
+/// sees them: no text field may hold one, and PostgreSQL would refuse it
+/// late, as a server error.
+pub async fn refuse_nul<B: MessageBody + 'static>(
+    req: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
+    if carries_nul(req.query_string()) {
+        return Ok(req
+            .error_response(AppError::BadInput(crate::error::NUL_IN_TEXT.to_owned()))
             .map_into_right_body());
     }
     next.call(req)
