@@ -119,8 +119,9 @@ impl ResponseError for AppError {
 }
 
 /// The message for text holding the NUL character, which PostgreSQL cannot
-/// store in a text column (SQLite could, so both refuse it up front where
-/// they can: query strings; bodies are refused by PostgreSQL itself).
+/// store in a text column (SQLite could, so both refuse it up front: query
+/// strings, JSON and form bodies, in `web::security::refuse_nul`; text in
+/// uploaded files is refused by PostgreSQL itself).
 pub const NUL_IN_TEXT: &str = "text may not contain the NUL character (\\0 or %00)";
 
 impl From<diesel::result::Error> for AppError {

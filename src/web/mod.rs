@@ -86,6 +86,10 @@ impl AppState {
     }
 }
 
+/// The largest JSON and form bodies accepted.
+pub const JSON_LIMIT: usize = 1024 * 1024;
+pub const FORM_LIMIT: usize = 256 * 1024;
+
 /// The whole application: used by `serve` and by the integration tests, so
 /// both run exactly the same middleware and routes.
 pub fn build_app(
@@ -101,8 +105,8 @@ pub fn build_app(
 > {
     App::new()
         .app_data(web::Data::new(state))
-        .app_data(web::FormConfig::default().limit(256 * 1024))
-        .app_data(web::JsonConfig::default().limit(1024 * 1024))
+        .app_data(web::FormConfig::default().limit(FORM_LIMIT))
+        .app_data(web::JsonConfig::default().limit(JSON_LIMIT))
         .configure(routes::configure)
         .default_service(web::to(errors::not_found))
         .wrap(middleware::from_fn(security::check_origin))

@@ -3,9 +3,13 @@
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::error::PayloadError;
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::{DefaultHeaders, Next};
 use actix_web::web;
+use actix_web::HttpMessage;
+use futures_util::{Stream, StreamExt};
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tracing::Instrument;
 
@@ -93,21 +97,69 @@ pub async fn check_origin<B: MessageBody + 'static>(
         .map(ServiceResponse::map_into_left_body)
 }
 
-/// Query strings holding the NUL character are refused before any handler
-/// sees them: no text field may hold one, and PostgreSQL would refuse it
-/// late, as a server error.
+/// Text holding the NUL character is refused before any handler sees it: in
+/// query strings, and in JSON and form bodies (files in multipart bodies may
+/// hold any byte). No text field may hold one, and the two databases differ
+/// (PostgreSQL refuses it, SQLite would store it).
 pub async fn refuse_nul<B: MessageBody + 'static>(
-    req: ServiceRequest,
+    mut req: ServiceRequest,
     next: Next<B>,
 ) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
-    if carries_nul(req.query_string()) {
-        return Ok(req
+    let refuse = |req: ServiceRequest| {
+        Ok(req
             .error_response(AppError::BadInput(crate::error::NUL_IN_TEXT.to_owned()))
-            .map_into_right_body());
+            .map_into_right_body())
+    };
+    if carries_nul(req.query_string()) {
+        return refuse(req);
+    }
+    let screen: Option<fn(&[u8]) -> bool> = match req.content_type() {
+        "application/json" => Some(json_carries_nul),
+        "application/x-www-form-urlencoded" => {
+            Some(|body: &[u8]| carries_nul(&String::from_utf8_lossy(body)))
+        }
+        _ => None,
+    };
+    if let Some(carries) = screen {
+        // Read up to the largest body the extractors accept; anything
+        // longer goes on to them unread, to be refused as too large.
+        let mut payload = req.take_payload();
+        let mut body = web::BytesMut::new();
+        let mut rest = None;
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk?;
+            body.extend_from_slice(&chunk);
+            if body.len() > super::JSON_LIMIT {
+                rest = Some(payload);
+                break;
+            }
+        }
+        if rest.is_none() && carries(&body) {
+            return refuse(req);
+        }
+        let read =
+            futures_util::stream::once(std::future::ready(Ok::<_, PayloadError>(body.freeze())));
+        let stream: Pin<Box<dyn Stream<Item = Result<web::Bytes, PayloadError>>>> = match rest {
+            Some(rest) => Box::pin(read.chain(rest)),
+            None => Box::pin(read),
+        };
+        req.set_payload(actix_web::dev::Payload::from(stream));
     }
     next.call(req)
         .await
         .map(ServiceResponse::map_into_left_body)
+}
+
+/// Whether a JSON text holds an escaped NUL (`\u0000`) in a string: raw
+/// control characters are not valid JSON, so an escape is the only way. An
+/// escape starts at a backslash preceded by an even number of backslashes.
+fn json_carries_nul(body: &[u8]) -> bool {
+    body.windows(6).enumerate().any(|(at, w)| {
+        w[0] == b'\\'
+            && w[1] == b'u'
+            && w[2..].iter().all(|b| *b == b'0')
+            && body[..at].iter().rev().take_while(|b| **b == b'\\').count() % 2 == 0
+    })
 }
 
 /// Whether a query string decodes to text with a NUL character in it.
@@ -153,5 +205,15 @@ mod tests {
             "a.example:8443"
         );
         assert_eq!(super::host_of("http://127.0.0.1:8080"), "127.0.0.1:8080");
+    }
+
+    #[test]
+    fn a_json_nul_is_an_escape_not_an_escaped_backslash() {
+        let carries = |text: &str| super::json_carries_nul(text.as_bytes());
+        assert!(carries(r#"{"name":"a\u0000b"}"#));
+        assert!(carries(r#"{"name":"\\\u0000"}"#), "backslash, then NUL");
+        assert!(!carries(r#"{"name":"a\\u0000b"}"#), "a literal backslash-u");
+        assert!(!carries(r#"{"name":"\u00e9"}"#));
+        assert!(super::carries_nul("name=a%00b") && !super::carries_nul("name=a%20b"));
     }
 }
