@@ -392,15 +392,19 @@ pub async fn visible_supplier(
         .db(move |conn| Ok(Supplier::by_code(conn, &code)?))
         .await?
         .ok_or(AppError::NotFound)?;
-    let allowed = match identity.role() {
-        Role::Admin | Role::Procurement | Role::Viewer => true,
-        Role::Supplier => identity.user.supplier_id == Some(found.id),
-        Role::Auditor => false,
-    };
-    if allowed {
+    if may_see(identity, &found) {
         Ok(found)
     } else {
         Err(AppError::NotFound)
+    }
+}
+
+/// Readers see every supplier, a contact their own, auditors none.
+fn may_see(identity: &Identity, supplier: &Supplier) -> bool {
+    match identity.role() {
+        Role::Admin | Role::Procurement | Role::Viewer => true,
+        Role::Supplier => identity.user.supplier_id == Some(supplier.id),
+        Role::Auditor => false,
     }
 }
 
@@ -410,9 +414,14 @@ pub async fn detail(
     user: Authorized<AnyRole>,
     code: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let found = visible_supplier(&state, &user, code.into_inner()).await?;
+    let code = code.into_inner();
+    let viewer = user.clone();
+    // One trip to the database for the whole page.
     let (supplier, parent, children, reviews, history, timeline, esg) = state
         .db(move |conn| {
+            let found = Supplier::by_code(conn, &code)?
+                .filter(|s| may_see(&viewer, s))
+                .ok_or(AppError::NotFound)?;
             let parent = match found.parent_id {
                 Some(id) => Supplier::find(conn, id)?,
                 None => None,
