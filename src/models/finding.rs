@@ -697,14 +697,19 @@ fn joined() -> ActionQuery {
         .into_boxed()
 }
 
-/// Lists run by due date; a finding's reference breaks ties.
+/// Lists run by due date; a finding's reference breaks ties. The reference
+/// is read per row, so the order serves the actions alone (for a page's
+/// ids) as well as joined (for their rows).
 fn due_order() -> (
     diesel::dsl::Asc<corrective_actions::due_on>,
-    diesel::dsl::Asc<findings::finding_ref>,
+    diesel::dsl::Asc<diesel::expression::SqlLiteral<diesel::sql_types::Text>>,
 ) {
     (
         corrective_actions::due_on.asc(),
-        findings::finding_ref.asc(),
+        diesel::dsl::sql::<diesel::sql_types::Text>(
+            "(SELECT finding_ref FROM findings WHERE findings.id = corrective_actions.finding_id)",
+        )
+        .asc(),
     )
 }
 
@@ -875,8 +880,7 @@ impl ActionFilter {
         query
     }
 
-    /// Ids of the matching actions in list order (by due date, then the
-    /// finding's reference, read per row rather than by joining findings).
+    /// Ids of the matching actions in list order.
     fn ordered_ids(
         &self,
         scope: ActionScope,
@@ -886,13 +890,7 @@ impl ActionFilter {
         corrective_actions::id,
     > {
         self.matching(scope, today)
-            .order((
-                corrective_actions::due_on.asc(),
-                diesel::dsl::sql::<diesel::sql_types::Text>(
-                    "(SELECT finding_ref FROM findings WHERE findings.id = corrective_actions.finding_id)",
-                )
-                .asc(),
-            ))
+            .order(due_order())
             .select(corrective_actions::id)
     }
 

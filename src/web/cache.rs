@@ -104,9 +104,18 @@ impl Caches {
 
     /// The business units in use, for filter menus.
     pub fn business_units(&self, conn: &mut DbConnection) -> AppResult<Vec<String>> {
-        let stamp = audit_log::newest_id(conn)?;
+        let newest_log = audit_log::newest_id(conn)?;
+        self.business_units_as_of(conn, newest_log)
+    }
+
+    /// The same, for a caller that has just read the audit log's newest id.
+    pub fn business_units_as_of(
+        &self,
+        conn: &mut DbConnection,
+        newest_log: Option<i32>,
+    ) -> AppResult<Vec<String>> {
         self.business_units
-            .get((), stamp, || Ok(supplier::business_units(conn)?))
+            .get((), newest_log, || Ok(supplier::business_units(conn)?))
     }
 }
 

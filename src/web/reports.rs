@@ -93,7 +93,7 @@ async fn figures_and_units(
                 caches.figures(conn, year - 1, bu.as_deref(), stamp)?,
             );
             let units = if with_units {
-                caches.business_units(conn)?
+                caches.business_units_as_of(conn, stamp.newest_log)?
             } else {
                 Vec::new()
             };

@@ -388,15 +388,21 @@ pub async fn visible_supplier(
     identity: &Identity,
     code: String,
 ) -> AppResult<Supplier> {
-    let found = state
-        .db(move |conn| Ok(Supplier::by_code(conn, &code)?))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if may_see(identity, &found) {
-        Ok(found)
-    } else {
-        Err(AppError::NotFound)
-    }
+    let viewer = identity.clone();
+    state
+        .db(move |conn| find_visible(conn, &viewer, &code))
+        .await
+}
+
+/// The supplier with this code if the identity may see it, else 404.
+fn find_visible(
+    conn: &mut crate::db::DbConnection,
+    identity: &Identity,
+    code: &str,
+) -> AppResult<Supplier> {
+    Supplier::by_code(conn, code)?
+        .filter(|s| may_see(identity, s))
+        .ok_or(AppError::NotFound)
 }
 
 /// Readers see every supplier, a contact their own, auditors none.
@@ -419,9 +425,7 @@ pub async fn detail(
     // One trip to the database for the whole page.
     let (supplier, parent, children, reviews, history, timeline, esg) = state
         .db(move |conn| {
-            let found = Supplier::by_code(conn, &code)?
-                .filter(|s| may_see(&viewer, s))
-                .ok_or(AppError::NotFound)?;
+            let found = find_visible(conn, &viewer, &code)?;
             let parent = match found.parent_id {
                 Some(id) => Supplier::find(conn, id)?,
                 None => None,
@@ -873,7 +877,6 @@ pub async fn create_review(
     }
 }
 
-/// Downloads an attachment for those allowed to see its owner record.
 /// A stored file, for whoever sees the page that links it: the readers,
 /// the supplier's contacts, the assigned auditor (see
 /// `attachment::holders`). Others get 404, as for the pages themselves.
