@@ -15,20 +15,45 @@ pub const XLSX_CONTENT_TYPE: &str =
 /// local ANSI code page and garbles Chinese), CRLF line ends, and cells
 /// quoted only where needed.
 pub fn csv(headers: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
+    csv_from(
+        headers,
+        rows.iter().map(|row| {
+            row.iter()
+                .map(|cell| Cow::Borrowed(cell.as_str()))
+                .collect()
+        }),
+    )
+}
+
+/// The same from typed cells (dates as YYYY-MM-DD, see `Cell::as_text`).
+pub fn csv_of_cells(headers: &[&str], rows: &[Vec<Cell>]) -> Vec<u8> {
+    csv_from(
+        headers,
+        rows.iter()
+            .map(|row| row.iter().map(Cell::as_text).collect()),
+    )
+}
+
+fn csv_from<'a>(headers: &[&str], rows: impl Iterator<Item = Vec<Cow<'a, str>>>) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         // Rows come from the caller; a short one must not abort the export.
         .flexible(true)
         .from_writer(b"\xEF\xBB\xBF".to_vec());
-    let records = std::iter::once(headers.iter().map(|h| guard_formula(h)).collect::<Vec<_>>())
-        .chain(
-            rows.iter()
-                .map(|row| row.iter().map(|cell| guard_formula(cell)).collect()),
-        );
-    for record in records {
+    let mut write = |record: &[Cow<str>]| {
+        let guarded: Vec<Cow<str>> = record.iter().map(|cell| guard_formula(cell)).collect();
         writer
-            .write_record(record.iter().map(|cell| cell.as_bytes()))
+            .write_record(guarded.iter().map(|cell| cell.as_bytes()))
             .expect("writing CSV to memory cannot fail");
+    };
+    write(
+        &headers
+            .iter()
+            .map(|h| Cow::Borrowed(*h))
+            .collect::<Vec<_>>(),
+    );
+    for record in rows {
+        write(&record);
     }
     writer
         .into_inner()
@@ -95,13 +120,15 @@ const MAX_WIDTH: usize = 60;
 /// as formulas, so text needs no injection guard here.
 impl Cell {
     /// The cell as CSV text (dates as YYYY-MM-DD, whole numbers without `.0`).
-    pub fn to_text(&self) -> String {
+    pub fn as_text(&self) -> Cow<'_, str> {
         match self {
-            Cell::Text(t) => t.clone(),
-            Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
-            Cell::Number(n) => n.to_string(),
-            Cell::Date(d) => d.to_string(),
-            Cell::Empty => String::new(),
+            Cell::Text(t) => Cow::Borrowed(t),
+            Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
+                Cow::Owned(format!("{}", *n as i64))
+            }
+            Cell::Number(n) => Cow::Owned(n.to_string()),
+            Cell::Date(d) => Cow::Owned(d.to_string()),
+            Cell::Empty => Cow::Borrowed(""),
         }
     }
 }

@@ -58,7 +58,7 @@ pub async fn serve(config: Config, options: ServeOptions) -> Result<(), AppError
             tick.tick().await;
             let pool = purge_pool.clone();
             let _ = actix_web::web::block(move || {
-                pool.get()
+                db::checkout(&pool)
                     .ok()
                     .map(|mut conn| Session::purge_expired(&mut conn))
             })
@@ -81,7 +81,7 @@ pub async fn serve(config: Config, options: ServeOptions) -> Result<(), AppError
                 (reminder_pool.clone(), mailer.clone(), link_base.clone());
             let due = last_run;
             let ran = actix_web::web::block(move || -> Result<bool, AppError> {
-                let mut conn = pool.get()?;
+                let mut conn = db::checkout(&pool)?;
                 let minutes = crate::models::setting::Settings::load(&mut conn)?
                     .number("reminder_interval_minutes");
                 let waited = due.map(|t| t.elapsed().as_secs() / 60);

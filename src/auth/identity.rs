@@ -72,7 +72,8 @@ pub async fn resolve(req: &HttpRequest) -> Result<Option<Identity>, AppError> {
                 .await?
             {
                 SessionLookup::Valid(found) => {
-                    let (session, user) = *found;
+                    let (session, user, version) = *found;
+                    req.extensions_mut().insert(version);
                     Some(Identity {
                         user,
                         session: Some(session),

@@ -4,10 +4,14 @@
 pub mod schema;
 
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
-use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel::r2d2::{
+    ConnectionManager, CustomizeConnection, Pool, PoolError, PooledConnection, R2D2Connection,
+};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::{Connection, PgConnection, QueryResult, RunQueryDsl, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::error::AppError;
 
@@ -167,12 +171,105 @@ pub fn connect(location: &DatabaseLocation, max_size: u32) -> Result<DbPool, App
     let manager = ConnectionManager::<DbConnection>::new(location.connection_string());
     let pool = Pool::builder()
         .max_size(max_size)
+        // Pinging on every checkout costs PostgreSQL a round trip per request;
+        // `checkout` pings only connections that sat idle.
+        .test_on_check_out(false)
         .connection_customizer(Box::new(ConnectionSetup))
         .build(manager)
         .map_err(|e| AppError::Startup(format!("cannot open the database: {e}")))?;
     let mut conn = pool.get()?;
     run_migrations(&mut conn)?;
     Ok(pool)
+}
+
+/// Changes whenever a write to the records becomes visible: what kept
+/// values (`web::cache`) are stamped with.
+///
+/// SQLite writers take turns (`BEGIN IMMEDIATE`) and every write to the
+/// records appends to the audit log, so the log's newest id serves. On
+/// PostgreSQL transactions commit side by side: a log id taken earlier can
+/// become visible after a later one, so the version is the current snapshot
+/// (`xmin:xmax:running`), which moves with every commit of a transaction
+/// that wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataVersion(String);
+
+/// SQL functions of our own migrations.
+pub mod functions {
+    diesel::define_sql_function! {
+        /// PostgreSQL only: the current snapshot as text (see `DataVersion`).
+        fn data_version() -> diesel::sql_types::Text;
+    }
+}
+
+impl DataVersion {
+    /// From a PostgreSQL query that selected `data_version()`.
+    pub(crate) fn from_postgres(snapshot: String) -> Self {
+        DataVersion(snapshot)
+    }
+}
+
+pub fn data_version(conn: &mut DbConnection) -> QueryResult<DataVersion> {
+    use diesel::QueryDsl;
+    use schema::audit_log;
+    match conn {
+        DbConnection::Sqlite(_) => {
+            let newest: Option<i32> = audit_log::table
+                .select(diesel::dsl::max(audit_log::id))
+                .first(conn)?;
+            Ok(DataVersion(
+                newest.map_or_else(String::new, |id| id.to_string()),
+            ))
+        }
+        DbConnection::Postgres(_) => Ok(DataVersion(
+            diesel::select(functions::data_version()).get_result(conn)?,
+        )),
+    }
+}
+
+/// A connection idle for longer than this is pinged before use: a pool that
+/// outlived a database restart then heals before a request fails on it.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(30);
+
+/// When a pooled connection was last handed out.
+struct LastUsed(Instant);
+
+/// A connection from the pool, pinged first if it sat idle; one that fails
+/// the ping is discarded and the next one tried.
+pub fn checkout(pool: &DbPool) -> Result<DbConn, PoolError> {
+    let mut attempts = pool.max_size() + 1;
+    loop {
+        let mut conn = pool.get()?;
+        let idle = PooledConnection::extensions(&conn)
+            .get::<LastUsed>()
+            .is_none_or(|used| used.0.elapsed() > PING_AFTER_IDLE);
+        attempts -= 1;
+        if idle && attempts > 0 && conn.ping().is_err() {
+            discard(&mut conn);
+            continue;
+        }
+        PooledConnection::extensions_mut(&mut conn).insert(LastUsed(Instant::now()));
+        return Ok(conn);
+    }
+}
+
+/// After an error: a connection the database has dropped goes back to the
+/// pool marked broken, so the pool closes it instead of handing it out again.
+pub fn forget_if_lost(conn: &mut DbConnection, error: &DieselError) {
+    if let DieselError::DatabaseError(
+        DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+        _,
+    ) = error
+    {
+        discard(conn);
+    }
+}
+
+/// Marks a connection broken (the pool drops broken ones when they return).
+fn discard(conn: &mut DbConnection) {
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    use diesel::connection::TransactionManager;
+    Manager::transaction_manager_status_mut(conn).set_in_error();
 }
 
 fn ensure_parent_dir(path: &Path) -> Result<(), AppError> {
@@ -205,7 +302,6 @@ pub fn backup(conn: &mut DbConnection, target: &Path) -> Result<(), AppError> {
                 )));
             }
             ensure_parent_dir(target)?;
-            use diesel::RunQueryDsl;
             diesel::sql_query("VACUUM INTO ?")
                 .bind::<diesel::sql_types::Text, _>(target.to_string_lossy().as_ref())
                 .execute(c)?;

@@ -49,14 +49,6 @@ fn to_json<T: Serialize>(value: Option<&T>) -> Option<String> {
     value.and_then(|v| serde_json::to_string(v).ok())
 }
 
-/// The newest entry's id: it changes with every write the log records,
-/// which is every write to the records.
-pub fn newest_id(conn: &mut DbConnection) -> QueryResult<Option<i32>> {
-    audit_log::table
-        .select(diesel::dsl::max(audit_log::id))
-        .first(conn)
-}
-
 pub fn record<B: Serialize, A: Serialize>(
     conn: &mut DbConnection,
     actor: &Actor,

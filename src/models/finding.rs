@@ -624,7 +624,7 @@ pub fn progress_of(conn: &mut DbConnection, action_id: i32) -> QueryResult<Vec<P
 }
 
 /// Who may see which actions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ActionScope {
     All,
     /// A supplier contact: their company's actions.
@@ -634,7 +634,7 @@ pub enum ActionScope {
 }
 
 /// Filters of the action lists (pages, export, API).
-#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ActionFilter {
     pub q: Option<String>,

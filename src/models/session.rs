@@ -7,8 +7,9 @@ use diesel::prelude::*;
 use super::now;
 use super::user::User;
 use crate::auth::tokens::{hash_token, random_token};
+use crate::db::functions::data_version;
 use crate::db::schema::{sessions, users};
-use crate::db::DbConnection;
+use crate::db::{DataVersion, DbConnection};
 
 /// Idle and absolute limits of DESIGN §9.
 pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
@@ -27,7 +28,9 @@ pub struct Session {
 }
 
 pub enum SessionLookup {
-    Valid(Box<(Session, User)>),
+    /// With the data version as of the lookup (see `web::cache`), read in
+    /// the same statement so that kept pages need no trip of their own.
+    Valid(Box<(Session, User, DataVersion)>),
     Expired,
     Missing,
 }
@@ -57,13 +60,31 @@ impl Session {
     /// Finds the session of a cookie token, ends it if it has expired and
     /// keeps it alive otherwise. Sessions of deactivated users are ended.
     pub fn resume(conn: &mut DbConnection, token: &str) -> QueryResult<SessionLookup> {
-        let found: Option<(Session, User)> = sessions::table
+        let query = sessions::table
             .inner_join(users::table)
-            .filter(sessions::token_hash.eq(hash_token(token)))
-            .select((Session::as_select(), User::as_select()))
-            .first(conn)
-            .optional()?;
-        let Some((mut session, user)) = found else {
+            .filter(sessions::token_hash.eq(hash_token(token)));
+        // PostgreSQL reads the data version in the same statement (one
+        // round trip); for SQLite a second query is as cheap.
+        let found = match conn {
+            DbConnection::Postgres(_) => query
+                .select((Session::as_select(), User::as_select(), data_version()))
+                .first(conn)
+                .optional()?
+                .map(|(session, user, version)| {
+                    (session, user, DataVersion::from_postgres(version))
+                }),
+            DbConnection::Sqlite(_) => {
+                match query
+                    .select((Session::as_select(), User::as_select()))
+                    .first(conn)
+                    .optional()?
+                {
+                    Some((session, user)) => Some((session, user, crate::db::data_version(conn)?)),
+                    None => None,
+                }
+            }
+        };
+        let Some((mut session, user, version)) = found else {
             return Ok(SessionLookup::Missing);
         };
         let at = now();
@@ -77,7 +98,7 @@ impl Session {
                 .execute(conn)?;
             session.last_seen_at = at;
         }
-        Ok(SessionLookup::Valid(Box::new((session, user))))
+        Ok(SessionLookup::Valid(Box::new((session, user, version))))
     }
 
     pub fn end(conn: &mut DbConnection, token_hash: &str) -> QueryResult<()> {

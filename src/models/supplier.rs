@@ -547,7 +547,7 @@ fn stale(conn: &mut DbConnection, code: &str) -> Result<AppError, AppError> {
 }
 
 /// Filters of the supplier list, shared by the page, the export and the API.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SupplierFilter {
     pub q: Option<String>,

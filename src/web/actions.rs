@@ -6,9 +6,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::chrome::Chrome;
+use super::downloads::TableFile;
 use super::pagination::{filter_query, refuse_unknown, ListQuery, Pager};
 use super::session::redirect;
-use super::suppliers::download;
 use super::{upload, AppState, RenderHtml};
 use crate::auth::identity::Identity;
 use crate::auth::{AnyRole, Authorized, CsrfForm, Staff};
@@ -121,7 +121,7 @@ impl ListParams {
 struct ListPage {
     chrome: Chrome,
     params: ListParams,
-    actions: Paged<ActionRow>,
+    actions: std::sync::Arc<Paged<ActionRow>>,
     today: chrono::NaiveDate,
 }
 
@@ -177,7 +177,9 @@ pub async fn list(
         params.list.per_page(),
     );
     let actions = state
-        .db(move |conn| Ok(filter.page(conn, scope, today, page, per_page)?))
+        .kept(&req, move |caches, source| {
+            caches.action_list(source, &filter, scope, (page, per_page), today)
+        })
         .await?;
     ListPage {
         chrome: Chrome::new(&req, Some(&user), "actions"),
@@ -251,29 +253,14 @@ pub async fn export(
             ]
         })
         .collect();
-    let stamp = today.format("%Y%m%d");
-    if format == "csv" {
-        let as_text: Vec<Vec<String>> = table
-            .iter()
-            .map(|row| row.iter().map(export::Cell::to_text).collect())
-            .collect();
-        return Ok(download(
-            export::csv(EXPORT_COLUMNS, &as_text),
-            export::CSV_CONTENT_TYPE,
-            &format!("corrective-actions-{stamp}.csv"),
-        ));
-    }
-    let body = export::xlsx(&[export::Sheet {
-        name: "corrective_actions",
-        headers: EXPORT_COLUMNS.iter().map(|c| (*c).to_owned()).collect(),
+    TableFile {
+        format: &format,
+        file_stem: "corrective-actions",
+        sheet: "corrective_actions",
+        headers: EXPORT_COLUMNS,
         rows: table,
-    }])
-    .map_err(AppError::Internal)?;
-    Ok(download(
-        body,
-        export::XLSX_CONTENT_TYPE,
-        &format!("corrective-actions-{stamp}.xlsx"),
-    ))
+    }
+    .response()
 }
 
 #[derive(Template)]

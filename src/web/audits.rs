@@ -7,9 +7,9 @@ use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
 use super::chrome::Chrome;
+use super::downloads::TableFile;
 use super::pagination::{filter_query, refuse_unknown, ListQuery, Pager};
 use super::session::redirect;
-use super::suppliers::download;
 use super::{upload, AppState, RenderHtml};
 use crate::auth::identity::Identity;
 use crate::auth::{AnyRole, Authorized, CsrfForm, Staff};
@@ -222,29 +222,14 @@ pub async fn export(
             ]
         })
         .collect();
-    let stamp = now().format("%Y%m%d");
-    if format == "csv" {
-        let as_text: Vec<Vec<String>> = table
-            .iter()
-            .map(|row| row.iter().map(export::Cell::to_text).collect())
-            .collect();
-        return Ok(download(
-            export::csv(EXPORT_COLUMNS, &as_text),
-            export::CSV_CONTENT_TYPE,
-            &format!("audits-{stamp}.csv"),
-        ));
-    }
-    let body = export::xlsx(&[export::Sheet {
-        name: "audits",
-        headers: EXPORT_COLUMNS.iter().map(|c| (*c).to_owned()).collect(),
+    TableFile {
+        format: &format,
+        file_stem: "audits",
+        sheet: "audits",
+        headers: EXPORT_COLUMNS,
         rows: table,
-    }])
-    .map_err(AppError::Internal)?;
-    Ok(download(
-        body,
-        export::XLSX_CONTENT_TYPE,
-        &format!("audits-{stamp}.xlsx"),
-    ))
+    }
+    .response()
 }
 
 #[derive(Template)]

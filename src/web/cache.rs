@@ -1,24 +1,31 @@
 //! Values derived from many records and asked for far more often than the
 //! records change: the year's figures (a few hundred milliseconds at ten
-//! times the demo's size) and the business units of the filter menus (a
-//! scan of every supplier).
+//! times the demo's size), the business units of the filter menus (a scan
+//! of every supplier), pages of the supplier list (a search reads every
+//! supplier of the filter to count the matches) and the records behind a
+//! supplier's page (a dozen queries).
 //!
-//! An entry serves while its stamp is unchanged — the audit log's newest id
-//! (every write appends to the log) and whatever else the value depends on —
-//! for at most a minute: the backstop for a write that commits behind a
-//! later one. Requests for the same key wait for one computation instead of
-//! each starting their own (eight concurrent first visits to the dashboard
-//! would otherwise hold eight copies of the year's records at once).
+//! An entry serves while its stamp is unchanged — the database's
+//! `DataVersion`, which moves with every write, and whatever else the value
+//! depends on (today's date) — for at most a minute, a backstop for writes
+//! made outside the application. Requests for the same key wait for one
+//! computation instead of each starting their own (eight concurrent first
+//! visits to the dashboard would otherwise hold eight copies of the year's
+//! records at once). Each cache holds a bounded number of keys.
 
+use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use crate::db::DbConnection;
+use crate::db::{DataVersion, DbConnection};
 use crate::error::AppResult;
+use crate::models::finding::{ActionFilter, ActionRow, ActionScope};
 use crate::models::kpi::{self, Kpis};
-use crate::models::{audit_log, supplier};
+use crate::models::supplier::{self, Supplier, SupplierFilter};
+use crate::models::{now, Paged};
+use crate::web::suppliers::SupplierRecords;
 
 const MAX_AGE: Duration = Duration::from_secs(60);
 
@@ -33,12 +40,15 @@ type Slot<S, V> = Arc<Mutex<Option<Entry<S, V>>>>;
 /// One cache: a slot per key, each computed by one request at a time.
 pub struct Derived<K, S, V> {
     slots: Mutex<HashMap<K, Slot<S, V>>>,
+    /// The most keys kept; when full, slots no request is using are dropped.
+    capacity: usize,
 }
 
-impl<K, S, V> Default for Derived<K, S, V> {
-    fn default() -> Self {
+impl<K, S, V> Derived<K, S, V> {
+    pub fn new(capacity: usize) -> Self {
         Self {
             slots: Mutex::new(HashMap::new()),
+            capacity,
         }
     }
 }
@@ -49,17 +59,21 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-impl<K: Eq + Hash, S: PartialEq + Copy, V: Clone> Derived<K, S, V> {
+impl<K: Eq + Hash, S: PartialEq, V: Clone> Derived<K, S, V> {
     /// The kept value for `key` if its stamp matches, else `compute`'s.
     /// Only the key's own slot is held while computing: other keys stay
     /// served.
     pub fn get(&self, key: K, stamp: S, compute: impl FnOnce() -> AppResult<V>) -> AppResult<V> {
-        let slot = lock(&self.slots).entry(key).or_default().clone();
-        let mut entry = lock(&slot);
-        if let Some(hit) = entry.as_ref() {
-            if hit.stamp == stamp && hit.computed.elapsed() < MAX_AGE {
-                return Ok(hit.value.clone());
+        let slot = {
+            let mut slots = lock(&self.slots);
+            if slots.len() >= self.capacity && !slots.contains_key(&key) {
+                slots.retain(|_, slot| Arc::strong_count(slot) > 1);
             }
+            slots.entry(key).or_default().clone()
+        };
+        let mut entry = lock(&slot);
+        if let Some(hit) = entry.as_ref().filter(|hit| hit.serves(&stamp)) {
+            return Ok(hit.value.clone());
         }
         let value = compute()?;
         *entry = Some(Entry {
@@ -69,22 +83,93 @@ impl<K: Eq + Hash, S: PartialEq + Copy, V: Clone> Derived<K, S, V> {
         });
         Ok(value)
     }
+
+    /// The kept value for `key` if its stamp matches; `None` also while it
+    /// is being computed.
+    pub fn peek(&self, key: &K, stamp: &S) -> Option<V> {
+        let slot = lock(&self.slots).get(key)?.clone();
+        let entry = slot.try_lock().ok()?;
+        entry
+            .as_ref()
+            .filter(|hit| hit.serves(stamp))
+            .map(|hit| hit.value.clone())
+    }
+
+    /// `peek` from the cache alone, else `get` from the database.
+    fn fetch(
+        &self,
+        source: &mut Source,
+        key: K,
+        stamp: S,
+        compute: impl FnOnce(&mut DbConnection) -> AppResult<V>,
+    ) -> AppResult<Option<V>> {
+        match source {
+            Source::Kept(_) => Ok(self.peek(&key, &stamp)),
+            Source::Database(conn) => self.get(key, stamp, || compute(conn)).map(Some),
+        }
+    }
+}
+
+impl<S: PartialEq, V> Entry<S, V> {
+    fn serves(&self, stamp: &S) -> bool {
+        self.stamp == *stamp && self.computed.elapsed() < MAX_AGE
+    }
+}
+
+/// Where a page's kept values come from: the cache alone, with the data
+/// version read alongside the session (no trip to the database), or the
+/// database, which computes what is not kept.
+pub enum Source<'a> {
+    Kept(&'a DataVersion),
+    Database(&'a mut DbConnection),
+}
+
+impl Source<'_> {
+    fn version(&mut self) -> AppResult<DataVersion> {
+        match self {
+            Source::Kept(version) => Ok((*version).clone()),
+            Source::Database(conn) => Ok(crate::db::data_version(conn)?),
+        }
+    }
 }
 
 /// What the figures depend on besides the records.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct FiguresStamp {
-    pub newest_log: Option<i32>,
-    pub today: chrono::NaiveDate,
+    pub version: DataVersion,
+    pub today: NaiveDate,
     pub grades: crate::domain::grade::GradeThresholds,
 }
 
+/// A page of the supplier list: the filter, the page number and its size.
+type ListKey = (SupplierFilter, i64, i64);
+/// A page of the supplier list and the business units of its filter menu.
+pub type SupplierList = (Arc<Paged<Supplier>>, Vec<String>);
+/// A page of an action list: the filter, whose actions, page and size.
+type ActionListKey = (ActionFilter, ActionScope, i64, i64);
+
 /// The caches the application keeps (one per server process; with several
-/// instances each keeps its own, all keyed by the shared audit log).
-#[derive(Default)]
+/// instances each keeps its own, all stamped by the shared database).
 pub struct Caches {
     figures: Derived<(i32, Option<String>), FiguresStamp, Kpis>,
-    business_units: Derived<(), Option<i32>, Vec<String>>,
+    business_units: Derived<(), DataVersion, Vec<String>>,
+    supplier_lists: Derived<ListKey, DataVersion, Arc<Paged<Supplier>>>,
+    /// Stamped with today's date too (overdue is relative to it).
+    action_lists: Derived<ActionListKey, (DataVersion, NaiveDate), Arc<Paged<ActionRow>>>,
+    /// Keyed by supplier code.
+    supplier_pages: Derived<String, (DataVersion, NaiveDate), Arc<SupplierRecords>>,
+}
+
+impl Default for Caches {
+    fn default() -> Self {
+        Self {
+            figures: Derived::new(64),
+            business_units: Derived::new(1),
+            supplier_lists: Derived::new(128),
+            action_lists: Derived::new(128),
+            supplier_pages: Derived::new(128),
+        }
+    }
 }
 
 impl Caches {
@@ -97,25 +182,77 @@ impl Caches {
         stamp: FiguresStamp,
     ) -> AppResult<Kpis> {
         let key = (year, business_unit.map(str::to_owned));
+        let (grades, today) = (stamp.grades, stamp.today);
         self.figures.get(key, stamp, || {
-            kpi::compute(conn, year, business_unit, stamp.grades, stamp.today)
+            kpi::compute(conn, year, business_unit, grades, today)
         })
     }
 
     /// The business units in use, for filter menus.
     pub fn business_units(&self, conn: &mut DbConnection) -> AppResult<Vec<String>> {
-        let newest_log = audit_log::newest_id(conn)?;
-        self.business_units_as_of(conn, newest_log)
+        let version = crate::db::data_version(conn)?;
+        self.business_units_as_of(conn, version)
     }
 
-    /// The same, for a caller that has just read the audit log's newest id.
+    /// The same, for a caller that has just read the data version.
     pub fn business_units_as_of(
         &self,
         conn: &mut DbConnection,
-        newest_log: Option<i32>,
+        version: DataVersion,
     ) -> AppResult<Vec<String>> {
         self.business_units
-            .get((), newest_log, || Ok(supplier::business_units(conn)?))
+            .get((), version, || Ok(supplier::business_units(conn)?))
+    }
+
+    /// A page of the supplier list and the business units of its menu.
+    pub fn supplier_list(
+        &self,
+        source: &mut Source,
+        filter: &SupplierFilter,
+        page: i64,
+        per_page: i64,
+    ) -> AppResult<Option<SupplierList>> {
+        let version = source.version()?;
+        let key = (filter.clone(), page, per_page);
+        let list = self
+            .supplier_lists
+            .fetch(source, key, version.clone(), |conn| {
+                Ok(Arc::new(filter.page(conn, page, per_page)?))
+            })?;
+        let units = self.business_units.fetch(source, (), version, |conn| {
+            Ok(supplier::business_units(conn)?)
+        })?;
+        Ok(list.zip(units))
+    }
+
+    /// A page of an action list, for the actions `scope` may see.
+    pub fn action_list(
+        &self,
+        source: &mut Source,
+        filter: &ActionFilter,
+        scope: ActionScope,
+        (page, per_page): (i64, i64),
+        today: NaiveDate,
+    ) -> AppResult<Option<Arc<Paged<ActionRow>>>> {
+        let stamp = (source.version()?, today);
+        let key = (filter.clone(), scope, page, per_page);
+        self.action_lists.fetch(source, key, stamp, |conn| {
+            Ok(Arc::new(filter.page(conn, scope, today, page, per_page)?))
+        })
+    }
+
+    /// The records a supplier's page shows (the same for everyone who may
+    /// see the supplier; they depend on today's date for overdue counts).
+    pub fn supplier_records(
+        &self,
+        source: &mut Source,
+        code: &str,
+    ) -> AppResult<Option<Arc<SupplierRecords>>> {
+        let stamp = (source.version()?, now().date());
+        self.supplier_pages
+            .fetch(source, code.to_owned(), stamp, |conn| {
+                Ok(Arc::new(SupplierRecords::load(conn, code)?))
+            })
     }
 }
 
@@ -126,7 +263,7 @@ mod tests {
 
     #[test]
     fn a_value_is_kept_while_its_stamp_holds() {
-        let cache: Derived<u8, u32, String> = Derived::default();
+        let cache: Derived<u8, u32, String> = Derived::new(8);
         let runs = AtomicUsize::new(0);
         let compute = |v: &str| {
             runs.fetch_add(1, Ordering::SeqCst);
@@ -142,8 +279,28 @@ mod tests {
     }
 
     #[test]
+    fn peek_answers_only_what_is_kept_under_the_same_stamp() {
+        let cache: Derived<u8, u32, String> = Derived::new(8);
+        assert_eq!(cache.peek(&1, &10), None);
+        cache.get(1, 10, || Ok("a".to_owned())).unwrap();
+        assert_eq!(cache.peek(&1, &10).as_deref(), Some("a"));
+        assert_eq!(cache.peek(&1, &11), None);
+        assert_eq!(cache.peek(&2, &10), None);
+    }
+
+    #[test]
+    fn a_full_cache_drops_keys_to_take_a_new_one() {
+        let cache: Derived<u8, u32, u8> = Derived::new(2);
+        for key in 0..3 {
+            cache.get(key, 1, || Ok(key)).unwrap();
+        }
+        assert!(lock(&cache.slots).len() <= 2);
+        assert_eq!(cache.peek(&2, &1), Some(2));
+    }
+
+    #[test]
     fn a_failed_computation_keeps_nothing() {
-        let cache: Derived<u8, u32, String> = Derived::default();
+        let cache: Derived<u8, u32, String> = Derived::new(8);
         let failed = cache.get(1, 1, || Err(crate::error::AppError::NotFound));
         assert!(failed.is_err());
         assert_eq!(cache.get(1, 1, || Ok("x".to_owned())).unwrap(), "x");
@@ -151,7 +308,7 @@ mod tests {
 
     #[test]
     fn concurrent_requests_for_one_key_compute_once() {
-        let cache: Arc<Derived<u8, u32, u32>> = Arc::default();
+        let cache: Arc<Derived<u8, u32, u32>> = Arc::new(Derived::new(8));
         let runs = Arc::new(AtomicUsize::new(0));
         let threads: Vec<_> = (0..8)
             .map(|_| {

@@ -9,9 +9,10 @@ use serde::Deserialize;
 use std::borrow::Borrow;
 
 use super::chrome::Chrome;
+use super::downloads::TableFile;
 use super::pagination::{ListQuery, Pager};
 use super::session::redirect;
-use super::suppliers::{download, visible_supplier};
+use super::suppliers::visible_supplier;
 use super::{upload, AppState, RenderHtml};
 use crate::auth::identity::Identity;
 use crate::auth::{Authorized, CsrfForm, EsgEditors, EsgReaders, Readers, Staff};
@@ -315,39 +316,6 @@ fn number(value: Option<f64>) -> export::Cell {
     value.map_or(export::Cell::Empty, export::Cell::Number)
 }
 
-/// Writes a table as CSV or XLSX, for every export of this area.
-pub fn export_table(
-    format: &str,
-    sheet: &str,
-    file_stem: &str,
-    headers: &[&str],
-    table: Vec<Vec<export::Cell>>,
-) -> AppResult<HttpResponse> {
-    let stamp = now().format("%Y%m%d");
-    if format == "csv" {
-        let as_text: Vec<Vec<String>> = table
-            .iter()
-            .map(|row| row.iter().map(export::Cell::to_text).collect())
-            .collect();
-        return Ok(download(
-            export::csv(headers, &as_text),
-            export::CSV_CONTENT_TYPE,
-            &format!("{file_stem}-{stamp}.csv"),
-        ));
-    }
-    let body = export::xlsx(&[export::Sheet {
-        name: sheet,
-        headers: headers.iter().map(|h| (*h).to_owned()).collect(),
-        rows: table,
-    }])
-    .map_err(AppError::Internal)?;
-    Ok(download(
-        body,
-        export::XLSX_CONTENT_TYPE,
-        &format!("{file_stem}-{stamp}.xlsx"),
-    ))
-}
-
 pub async fn export(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -390,13 +358,14 @@ pub async fn export(
         })
         .collect();
     let chrome = Chrome::new(&req, Some(&user), "esg");
-    export_table(
-        &format,
-        chrome.t("nav.esg"),
-        "esg-data",
-        EXPORT_COLUMNS,
-        table,
-    )
+    TableFile {
+        format: &format,
+        file_stem: "esg-data",
+        sheet: chrome.t("nav.esg"),
+        headers: EXPORT_COLUMNS,
+        rows: table,
+    }
+    .response()
 }
 
 // ---------- Entry form ----------
@@ -1000,13 +969,14 @@ pub async fn climate_export(
             ]);
         }
     }
-    export_table(
-        "xlsx",
-        chrome.t("esg.tab.climate"),
-        &format!("climate-{}", climate.year),
-        &headers,
-        table,
-    )
+    TableFile {
+        format: "xlsx",
+        file_stem: &format!("climate-{}", climate.year),
+        sheet: chrome.t("esg.tab.climate"),
+        headers: &headers,
+        rows: table,
+    }
+    .response()
 }
 
 // ---------- Data requests ----------
@@ -1251,14 +1221,14 @@ pub async fn request_export(
         })
         .collect();
     let chrome = Chrome::new(&req, Some(&user), "esg");
-    export_table(
-        &format,
-        chrome.t("esg.tab.requests"),
-        &format!(
+    TableFile {
+        format: &format,
+        file_stem: &format!(
             "esg-request-{}",
             summary.request.entity_id().replace('/', "-")
         ),
-        &[
+        sheet: chrome.t("esg.tab.requests"),
+        headers: &[
             "supplier_code",
             "supplier_name",
             "business_unit",
@@ -1268,6 +1238,7 @@ pub async fn request_export(
             "reminders_sent",
             "last_reminded_on",
         ],
-        table,
-    )
+        rows: table,
+    }
+    .response()
 }

@@ -9,6 +9,7 @@ pub mod cache;
 pub mod charts;
 pub mod chrome;
 pub mod cmrt;
+pub mod downloads;
 pub mod errors;
 pub mod esg;
 pub mod health;
@@ -36,14 +37,16 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::db::{DbConnection, DbPool};
 use crate::error::{AppError, AppResult};
-use actix_web::HttpResponse;
+use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 
 #[derive(Clone)]
 pub struct AppState {
     pub pool: DbPool,
     pub config: Arc<Config>,
-    /// Figures and menus derived from many records (see `cache`).
+    /// Figures, menus and pages derived from many records (see `cache`).
     pub caches: Arc<cache::Caches>,
+    /// Exports running at once (see `downloads::exports_take_turns`).
+    pub export_turns: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -52,6 +55,9 @@ impl AppState {
             pool,
             config: Arc::new(config),
             caches: Arc::default(),
+            export_turns: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(1, usize::from),
+            )),
         }
     }
 
@@ -63,10 +69,37 @@ impl AppState {
     {
         let pool = self.pool.clone();
         web::block(move || {
-            let mut conn = pool.get()?;
-            work(&mut conn)
+            let mut conn = crate::db::checkout(&pool)?;
+            let done = work(&mut conn);
+            if let Err(AppError::Database(error)) = &done {
+                crate::db::forget_if_lost(&mut conn, error);
+            }
+            done
         })
         .await?
+    }
+
+    /// Values kept between requests (see `cache`): `lookup` runs first on
+    /// the cache alone, with the data version read alongside the session,
+    /// and, if something is not kept, again on the database. `lookup` must
+    /// answer `Some` from the database.
+    pub async fn kept<T, F>(&self, req: &HttpRequest, lookup: F) -> AppResult<T>
+    where
+        F: Fn(&cache::Caches, &mut cache::Source) -> AppResult<Option<T>> + Send + 'static,
+        T: Send + 'static,
+    {
+        let version = req.extensions().get::<crate::db::DataVersion>().cloned();
+        if let Some(version) = version {
+            if let Some(hit) = lookup(&self.caches, &mut cache::Source::Kept(&version))? {
+                return Ok(hit);
+            }
+        }
+        let caches = self.caches.clone();
+        self.db(move |conn| {
+            lookup(&caches, &mut cache::Source::Database(conn))?
+                .ok_or_else(|| AppError::Internal("a kept value was not computed".into()))
+        })
+        .await
     }
 
     /// The business units in use, for filter menus (kept; see `cache`).
@@ -109,6 +142,7 @@ pub fn build_app(
         .app_data(web::JsonConfig::default().limit(JSON_LIMIT))
         .configure(routes::configure)
         .default_service(web::to(errors::not_found))
+        .wrap(middleware::from_fn(downloads::exports_take_turns))
         .wrap(middleware::from_fn(security::check_origin))
         .wrap(middleware::from_fn(security::refuse_nul))
         .wrap(middleware::from_fn(errors::render_errors))

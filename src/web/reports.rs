@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::cache::FiguresStamp;
 use super::charts::{self, ACCENT, BAD, GOOD, MUTED, WARN};
 use super::chrome::Chrome;
-use super::suppliers::download;
+use super::downloads::download;
 use super::{AppState, RenderHtml};
 use crate::auth::{Authorized, Readers};
 use crate::error::{AppError, AppResult};
@@ -84,16 +84,16 @@ async fn figures_and_units(
             }
             .year(conn)?;
             let stamp = FiguresStamp {
-                newest_log: crate::models::audit_log::newest_id(conn)?,
+                version: crate::db::data_version(conn)?,
                 today: now().date(),
                 grades: Settings::load(conn)?.grades(),
             };
             let figures = (
-                caches.figures(conn, year, bu.as_deref(), stamp)?,
-                caches.figures(conn, year - 1, bu.as_deref(), stamp)?,
+                caches.figures(conn, year, bu.as_deref(), stamp.clone())?,
+                caches.figures(conn, year - 1, bu.as_deref(), stamp.clone())?,
             );
             let units = if with_units {
-                caches.business_units_as_of(conn, stamp.newest_log)?
+                caches.business_units_as_of(conn, stamp.version.clone())?
             } else {
                 Vec::new()
             };

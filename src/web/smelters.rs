@@ -10,9 +10,9 @@ use serde::Deserialize;
 use std::collections::HashMap;
 
 use super::chrome::Chrome;
+use super::downloads::TableFile;
 use super::pagination::{ListQuery, Pager};
 use super::session::redirect;
-use super::suppliers::download;
 use super::{AppState, RenderHtml};
 use crate::auth::{AnyRole, Authorized, CsrfForm, Readers, Staff};
 use crate::domain::country;
@@ -371,39 +371,6 @@ pub async fn overview(
     .page()
 }
 
-/// Writes a table as CSV or XLSX; `format` is checked by the caller.
-pub fn export_table(
-    format: &str,
-    file_stem: &str,
-    sheet_name: &str,
-    headers: &[&str],
-    rows: Vec<Vec<export::Cell>>,
-) -> AppResult<HttpResponse> {
-    let stamp = now().format("%Y%m%d");
-    if format == "csv" {
-        let as_text: Vec<Vec<String>> = rows
-            .iter()
-            .map(|row| row.iter().map(export::Cell::to_text).collect())
-            .collect();
-        return Ok(download(
-            export::csv(headers, &as_text),
-            export::CSV_CONTENT_TYPE,
-            &format!("{file_stem}-{stamp}.csv"),
-        ));
-    }
-    let body = export::xlsx(&[export::Sheet {
-        name: sheet_name,
-        headers: headers.iter().map(|h| (*h).to_owned()).collect(),
-        rows,
-    }])
-    .map_err(AppError::Internal)?;
-    Ok(download(
-        body,
-        export::XLSX_CONTENT_TYPE,
-        &format!("{file_stem}-{stamp}.xlsx"),
-    ))
-}
-
 fn export_format(format: web::Path<String>) -> AppResult<String> {
     let format = format.into_inner();
     if format == "csv" || format == "xlsx" {
@@ -460,13 +427,14 @@ pub async fn export_declared(
             ]
         })
         .collect();
-    export_table(
-        &format,
-        &format!("smelters-{year}"),
-        "Smelter List",
-        DECLARED_COLUMNS,
-        table,
-    )
+    TableFile {
+        format: &format,
+        file_stem: &format!("smelters-{year}"),
+        sheet: "Smelter List",
+        headers: DECLARED_COLUMNS,
+        rows: table,
+    }
+    .response()
 }
 
 /// "tin" → "Tin", as the templates spell metals.
@@ -641,11 +609,11 @@ pub async fn export_reference(
             ]
         })
         .collect();
-    export_table(
-        &format,
-        "rmi-smelters",
-        "RMI",
-        &[
+    TableFile {
+        format: &format,
+        file_stem: "rmi-smelters",
+        sheet: "RMI",
+        headers: &[
             "smelter_id",
             "metal",
             "name",
@@ -653,8 +621,9 @@ pub async fn export_reference(
             "rmap_status",
             "status_since",
         ],
-        table,
-    )
+        rows: table,
+    }
+    .response()
 }
 
 #[derive(Template)]
@@ -872,11 +841,11 @@ pub async fn export_suppliers(
             ]
         })
         .collect();
-    export_table(
-        &format,
-        &format!("smelter-suppliers-{year}"),
-        "Suppliers",
-        &[
+    TableFile {
+        format: &format,
+        file_stem: &format!("smelter-suppliers-{year}"),
+        sheet: "Suppliers",
+        headers: &[
             "supplier_code",
             "name",
             "business_unit",
@@ -887,8 +856,9 @@ pub async fn export_suppliers(
             "unmatched",
             "flagged_rows",
         ],
-        table,
-    )
+        rows: table,
+    }
+    .response()
 }
 
 #[derive(Deserialize, Default)]
@@ -1049,11 +1019,11 @@ pub async fn export_plans(
             ]
         })
         .collect();
-    export_table(
-        &format,
-        "replacement-plans",
-        "Plans",
-        &[
+    TableFile {
+        format: &format,
+        file_stem: "replacement-plans",
+        sheet: "Plans",
+        headers: &[
             "plan",
             "supplier_code",
             "supplier_name",
@@ -1071,8 +1041,9 @@ pub async fn export_plans(
             "close_reason",
             "note",
         ],
-        table,
-    )
+        rows: table,
+    }
+    .response()
 }
 
 #[derive(Template)]

@@ -5,8 +5,10 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
+use std::sync::Arc;
 
 use super::chrome::Chrome;
+use super::downloads::TableFile;
 use super::pagination::{ListQuery, Pager};
 use super::session::redirect;
 use super::{upload, AppState, RenderHtml};
@@ -78,7 +80,7 @@ impl ListParams {
 struct ListPage {
     chrome: Chrome,
     params: ListParams,
-    suppliers: Paged<Supplier>,
+    suppliers: Arc<Paged<Supplier>>,
     business_units: Vec<String>,
     can_edit: bool,
 }
@@ -151,13 +153,9 @@ pub async fn list(
         params.list.page(),
         params.list.per_page(),
     );
-    let caches = state.caches.clone();
     let (suppliers, business_units) = state
-        .db(move |conn| {
-            Ok((
-                filter.page(conn, page, per_page)?,
-                caches.business_units(conn)?,
-            ))
+        .kept(&req, move |caches, source| {
+            caches.supplier_list(source, &filter, page, per_page)
         })
         .await?;
     ListPage {
@@ -192,7 +190,6 @@ pub async fn export(
         })
         .await?;
     let chrome = Chrome::new(&req, Some(&user), "suppliers");
-    let headers: Vec<String> = EXPORT_COLUMNS.iter().map(|c| (*c).to_owned()).collect();
     let date =
         |d: Option<chrono::NaiveDate>| d.map(export::Cell::Date).unwrap_or(export::Cell::Empty);
     let text = |s: &str| export::Cell::Text(s.to_owned());
@@ -225,30 +222,14 @@ pub async fn export(
             ]
         })
         .collect();
-    let stamp = now().format("%Y%m%d");
-    if format == "csv" {
-        let as_text: Vec<Vec<String>> = table
-            .iter()
-            .map(|row| row.iter().map(export::Cell::to_text).collect())
-            .collect();
-        let refs: Vec<&str> = EXPORT_COLUMNS.to_vec();
-        return Ok(download(
-            export::csv(&refs, &as_text),
-            export::CSV_CONTENT_TYPE,
-            &format!("suppliers-{stamp}.csv"),
-        ));
-    }
-    let body = export::xlsx(&[export::Sheet {
-        name: chrome.t("nav.suppliers"),
-        headers,
+    TableFile {
+        format: &format,
+        file_stem: "suppliers",
+        sheet: chrome.t("nav.suppliers"),
+        headers: EXPORT_COLUMNS,
         rows: table,
-    }])
-    .map_err(AppError::Internal)?;
-    Ok(download(
-        body,
-        export::XLSX_CONTENT_TYPE,
-        &format!("suppliers-{stamp}.xlsx"),
-    ))
+    }
+    .response()
 }
 
 /// The §5 `suppliers` columns, so an export can be edited and imported back.
@@ -273,20 +254,27 @@ pub const EXPORT_COLUMNS: &[&str] = &[
     "csr_signed_on",
 ];
 
-pub fn download(body: Vec<u8>, content_type: &str, file_name: &str) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type(content_type.to_owned())
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{file_name}\""),
-        ))
-        .body(body)
-}
-
 #[derive(Template)]
 #[template(path = "suppliers/detail.html")]
 struct DetailPage {
     chrome: Chrome,
+    records: Arc<SupplierRecords>,
+    can_edit: bool,
+    /// Staff, or this supplier's own contact: may enter ESG data.
+    can_enter_esg: bool,
+}
+
+/// The template reads the records as its own fields.
+impl std::ops::Deref for DetailPage {
+    type Target = SupplierRecords;
+    fn deref(&self) -> &SupplierRecords {
+        &self.records
+    }
+}
+
+/// What a supplier's page shows, the same for everyone who may see the
+/// supplier (kept between requests: see `cache`).
+pub struct SupplierRecords {
     supplier: Supplier,
     parent: Option<Supplier>,
     children: Vec<Supplier>,
@@ -300,9 +288,47 @@ struct DetailPage {
     open_actions: (usize, usize),
     timeline: Vec<AuditEntry>,
     esg: SupplierEsg,
-    can_edit: bool,
-    /// Staff, or this supplier's own contact: may enter ESG data.
-    can_enter_esg: bool,
+}
+
+impl SupplierRecords {
+    /// Everything the page shows of the supplier with this code (404 if
+    /// there is none), in one trip to the database.
+    pub fn load(conn: &mut crate::db::DbConnection, code: &str) -> AppResult<Self> {
+        let supplier = Supplier::by_code(conn, code)?.ok_or(AppError::NotFound)?;
+        let parent = match supplier.parent_id {
+            Some(id) => Supplier::find(conn, id)?,
+            None => None,
+        };
+        let audits = crate::models::audit::Audit::for_supplier(conn, supplier.id)?;
+        let ids: Vec<i32> = audits.iter().map(|a| a.id).collect();
+        let by_audit = crate::models::finding::due_and_closed_by_audit(conn, &ids)?;
+        let today = now().date();
+        let on_time = by_audit
+            .iter()
+            .filter_map(|(id, actions)| {
+                crate::domain::corrective::on_time_rate(actions).map(|r| (*id, r))
+            })
+            .collect();
+        let open: Vec<chrono::NaiveDate> = by_audit
+            .values()
+            .flatten()
+            .filter(|(_, closed)| closed.is_none())
+            .map(|(due, _)| *due)
+            .collect();
+        Ok(SupplierRecords {
+            parent,
+            children: supplier.children(conn)?,
+            reviews: onboarding::for_supplier(conn, supplier.id)?,
+            risks: crate::models::risk::history(conn, supplier.id)?,
+            audits,
+            grades: crate::models::setting::Settings::load(conn)?.grades(),
+            on_time,
+            open_actions: (open.len(), open.iter().filter(|due| today > **due).count()),
+            timeline: audit_log::for_entity(conn, "supplier", &supplier.code, 100)?,
+            esg: SupplierEsg::load(conn, supplier.id)?,
+            supplier,
+        })
+    }
 }
 
 impl DetailPage {
@@ -421,63 +447,17 @@ pub async fn detail(
     code: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let code = code.into_inner();
-    let viewer = user.clone();
-    // One trip to the database for the whole page.
-    let (supplier, parent, children, reviews, history, timeline, esg) = state
-        .db(move |conn| {
-            let found = find_visible(conn, &viewer, &code)?;
-            let parent = match found.parent_id {
-                Some(id) => Supplier::find(conn, id)?,
-                None => None,
-            };
-            let children = found.children(conn)?;
-            let reviews = onboarding::for_supplier(conn, found.id)?;
-            let risks = crate::models::risk::history(conn, found.id)?;
-            let audits = crate::models::audit::Audit::for_supplier(conn, found.id)?;
-            let ids: Vec<i32> = audits.iter().map(|a| a.id).collect();
-            let by_audit = crate::models::finding::due_and_closed_by_audit(conn, &ids)?;
-            let today = now().date();
-            let on_time: std::collections::HashMap<i32, f64> = by_audit
-                .iter()
-                .filter_map(|(id, actions)| {
-                    crate::domain::corrective::on_time_rate(actions).map(|r| (*id, r))
-                })
-                .collect();
-            let open: Vec<chrono::NaiveDate> = by_audit
-                .values()
-                .flatten()
-                .filter(|(_, closed)| closed.is_none())
-                .map(|(due, _)| *due)
-                .collect();
-            let open_actions = (open.len(), open.iter().filter(|due| today > **due).count());
-            let grades = crate::models::setting::Settings::load(conn)?.grades();
-            let timeline = audit_log::for_entity(conn, "supplier", &found.code, 100)?;
-            let esg = SupplierEsg::load(conn, found.id)?;
-            Ok((
-                found,
-                parent,
-                children,
-                reviews,
-                (risks, audits, grades, on_time, open_actions),
-                timeline,
-                esg,
-            ))
+    let records = state
+        .kept(&req, move |caches, source| {
+            caches.supplier_records(source, &code)
         })
         .await?;
-    let (risks, audits, grades, on_time, open_actions) = history;
+    if !may_see(&user, &records.supplier) {
+        return Err(AppError::NotFound);
+    }
     DetailPage {
         chrome: Chrome::new(&req, Some(&user), "suppliers"),
-        supplier,
-        parent,
-        children,
-        reviews,
-        risks,
-        audits,
-        grades,
-        on_time,
-        open_actions,
-        timeline,
-        esg,
+        records,
         can_edit: matches!(user.role(), Role::Admin | Role::Procurement),
         can_enter_esg: matches!(
             user.role(),

@@ -7,7 +7,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::chrome::Chrome;
-use super::esg::export_table;
+use super::downloads::TableFile;
 use super::pagination::{ListQuery, Pager};
 use super::session::redirect;
 use super::{AppState, RenderHtml};
@@ -172,13 +172,14 @@ pub async fn export(
         })
         .collect();
     let chrome = Chrome::new(&req, Some(&user), "esg");
-    export_table(
-        &format,
-        chrome.t("esg.tab.trainings"),
-        "trainings",
-        EXPORT_COLUMNS,
-        table,
-    )
+    TableFile {
+        format: &format,
+        file_stem: "trainings",
+        sheet: chrome.t("esg.tab.trainings"),
+        headers: EXPORT_COLUMNS,
+        rows: table,
+    }
+    .response()
 }
 
 #[derive(Template)]

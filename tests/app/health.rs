@@ -63,3 +63,34 @@ async fn security_headers_are_set_on_pages() {
     assert!(css.header("content-type").unwrap().starts_with("text/css"));
     assert_eq!(app.client().get("/static/../Cargo.toml").await.status, 404);
 }
+
+/// A connection PostgreSQL has dropped (a restart, a terminated backend) is
+/// closed by the pool after the request that met it, not handed out again;
+/// connections are not pinged on every checkout, so at most one request per
+/// pooled connection sees the loss.
+#[actix_web::test]
+async fn dropped_database_connections_are_replaced() {
+    use diesel::Connection;
+    let apps = TestApp::each_backend().await;
+    for app in apps.iter().filter(|app| app.db.label == "postgres") {
+        let mut client = app.signed_in("viewer").await;
+        for _ in 0..4 {
+            assert_eq!(client.get("/suppliers").await.status, 200);
+        }
+        let mut admin = diesel::PgConnection::establish(&app.db.url()).unwrap();
+        diesel::sql_query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .execute(&mut admin)
+        .unwrap();
+        let mut statuses = Vec::new();
+        for _ in 0..10 {
+            statuses.push(client.get("/suppliers").await.status);
+        }
+        // The test pool holds four connections.
+        let failed = statuses.iter().filter(|s| **s != 200).count();
+        assert!(failed <= 4, "{statuses:?}");
+        assert!(statuses[4..].iter().all(|s| *s == 200), "{statuses:?}");
+    }
+}

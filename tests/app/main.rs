@@ -9,6 +9,7 @@ mod audits;
 mod authorization;
 mod bench;
 mod browser;
+mod caches;
 mod cli;
 mod cmrt_files;
 mod esg;

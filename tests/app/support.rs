@@ -248,6 +248,11 @@ impl TestApp {
             .n
     }
 
+    /// The application's shared state (pool, caches, export turns).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
     pub fn conn(&self) -> DbConn {
         self.pool.get().unwrap()
     }
