@@ -214,9 +214,11 @@ pub fn data_version(conn: &mut DbConnection) -> QueryResult<DataVersion> {
     use schema::audit_log;
     match conn {
         DbConnection::Sqlite(_) => {
+            // An aggregate: one row, no LIMIT (SQLite would prepare a
+            // statement with a bound LIMIT again on every run).
             let newest: Option<i32> = audit_log::table
                 .select(diesel::dsl::max(audit_log::id))
-                .first(conn)?;
+                .get_result(conn)?;
             Ok(DataVersion(
                 newest.map_or_else(String::new, |id| id.to_string()),
             ))

@@ -64,11 +64,13 @@ impl Session {
             .inner_join(users::table)
             .filter(sessions::token_hash.eq(hash_token(token)));
         // PostgreSQL reads the data version in the same statement (one
-        // round trip); for SQLite a second query is as cheap.
+        // round trip); for SQLite a second query is as cheap. `get_result`,
+        // not `first`: the key is unique, and SQLite prepares a statement
+        // with a bound LIMIT again on every run.
         let found = match conn {
             DbConnection::Postgres(_) => query
                 .select((Session::as_select(), User::as_select(), data_version()))
-                .first(conn)
+                .get_result(conn)
                 .optional()?
                 .map(|(session, user, version)| {
                     (session, user, DataVersion::from_postgres(version))
@@ -76,7 +78,7 @@ impl Session {
             DbConnection::Sqlite(_) => {
                 match query
                     .select((Session::as_select(), User::as_select()))
-                    .first(conn)
+                    .get_result(conn)
                     .optional()?
                 {
                     Some((session, user)) => Some((session, user, crate::db::data_version(conn)?)),
