@@ -75,7 +75,7 @@ pub fn info(conn: &mut DbConnection, id: i32) -> QueryResult<Option<AttachmentIn
     attachments::table
         .find(id)
         .select(AttachmentInfo::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -83,7 +83,7 @@ pub fn content(conn: &mut DbConnection, id: i32) -> QueryResult<Vec<u8>> {
     attachments::table
         .find(id)
         .select(attachments::content)
-        .first(conn)
+        .get_result(conn)
 }
 
 pub fn for_owner(
@@ -148,21 +148,21 @@ pub fn holders(conn: &mut DbConnection, info: &AttachmentInfo) -> QueryResult<Ho
             onboarding_reviews::table
                 .find(id)
                 .select(onboarding_reviews::supplier_id)
-                .first(conn)
+                .get_result(conn)
                 .optional()?,
         ),
         "esg_data" => supplier(
             esg_data::table
                 .find(id)
                 .select(esg_data::supplier_id)
-                .first(conn)
+                .get_result(conn)
                 .optional()?,
         ),
         "mineral_submission" => supplier(
             mineral_submissions::table
                 .find(id)
                 .select(mineral_submissions::supplier_id)
-                .first(conn)
+                .get_result(conn)
                 .optional()?,
         ),
         "audit" => Holders {
@@ -170,7 +170,7 @@ pub fn holders(conn: &mut DbConnection, info: &AttachmentInfo) -> QueryResult<Ho
             auditor_id: audits::table
                 .find(id)
                 .select(audits::auditor_id)
-                .first(conn)
+                .get_result(conn)
                 .optional()?
                 .flatten(),
         },

@@ -66,7 +66,7 @@ impl Audit {
         audits::table
             .find(id)
             .select(Audit::as_select())
-            .first(conn)
+            .get_result(conn)
             .optional()
     }
 

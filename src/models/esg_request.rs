@@ -38,7 +38,7 @@ impl EsgRequest {
         esg_requests::table
             .find(id)
             .select(EsgRequest::as_select())
-            .first(conn)
+            .get_result(conn)
             .optional()
     }
 

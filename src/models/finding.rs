@@ -102,7 +102,7 @@ impl CorrectiveAction {
         corrective_actions::table
             .find(id)
             .select(CorrectiveAction::as_select())
-            .first(conn)
+            .get_result(conn)
             .optional()
     }
 }
@@ -290,7 +290,7 @@ pub fn insert(
     let finding = findings::table
         .find(id)
         .select(Finding::as_select())
-        .first(conn)?;
+        .get_result(conn)?;
     audit_log::record::<(), _>(
         conn,
         actor,
@@ -411,7 +411,7 @@ pub fn take_step(
     let finding_found_on: NaiveDate = findings::table
         .find(before.finding_id)
         .select(findings::found_on)
-        .first(conn)?;
+        .get_result(conn)?;
     let mut changes = (
         before.root_cause.clone(),
         before.planned_actions.clone(),

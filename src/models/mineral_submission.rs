@@ -50,7 +50,7 @@ impl Submission {
         mineral_submissions::table
             .find(id)
             .select(Submission::as_select())
-            .first(conn)
+            .get_result(conn)
             .optional()
     }
 

@@ -262,7 +262,7 @@ pub fn write(
     let review = onboarding_reviews::table
         .find(id)
         .select(Review::as_select())
-        .first(conn)?;
+        .get_result(conn)?;
     audit_log::record::<(), _>(
         conn,
         actor,

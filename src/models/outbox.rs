@@ -290,7 +290,7 @@ pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<OutboxMessag
     outbox::table
         .find(id)
         .select(OutboxMessage::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

@@ -210,7 +210,7 @@ fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Programme> {
     improvement_programmes::table
         .find(id)
         .select(Programme::as_select())
-        .first(conn)
+        .get_result(conn)
 }
 
 /// A supplier's programme by id (`None` when it belongs to another).
@@ -337,7 +337,7 @@ pub fn add_item(
     let item: Item = programme_items::table
         .find(id)
         .select(Item::as_select())
-        .first(conn)?;
+        .get_result(conn)?;
     audit_log::record::<(), _>(
         conn,
         actor,

@@ -50,7 +50,7 @@ impl Plan {
         replacement_plans::table
             .find(id)
             .select(Plan::as_select())
-            .first(conn)
+            .get_result(conn)
             .optional()
     }
 

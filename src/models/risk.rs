@@ -179,7 +179,7 @@ pub fn record(
     let saved = risk_assessments::table
         .find(id)
         .select(RiskAssessment::as_select())
-        .first(conn)?;
+        .get_result(conn)?;
     let action = if saved.is_override() {
         "risk_override"
     } else {

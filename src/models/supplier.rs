@@ -66,7 +66,7 @@ impl Supplier {
         suppliers::table
             .find(id)
             .select(Supplier::as_select())
-            .first(conn)
+            .get_result(conn)
             .optional()
     }
 

@@ -49,7 +49,7 @@ impl Session {
         training_sessions::table
             .find(id)
             .select(Session::as_select())
-            .first(conn)
+            .get_result(conn)
     }
 }
 

@@ -73,7 +73,7 @@ impl User {
         users::table
             .find(id)
             .select(User::as_select())
-            .first(conn)
+            .get_result(conn)
             .optional()
     }
 
@@ -129,7 +129,10 @@ impl User {
             .values(new)
             .returning(users::id)
             .get_result(conn)?;
-        users::table.find(id).select(User::as_select()).first(conn)
+        users::table
+            .find(id)
+            .select(User::as_select())
+            .get_result(conn)
     }
 
     /// Optimistic update: only succeeds when the row still has `version`.
