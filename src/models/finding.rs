@@ -752,6 +752,21 @@ impl ActionFilter {
         scope: ActionScope,
         today: NaiveDate,
     ) -> corrective_actions::BoxedQuery<'static, crate::db::DbBackend> {
+        // Conditions on other tables as subqueries on the action's own
+        // columns (boxed subqueries cannot serve both databases, and the
+        // traits a generic function would name are private to Diesel).
+        macro_rules! of_suppliers {
+            ($predicate:expr) => {
+                corrective_actions::supplier_id
+                    .eq_any(suppliers::table.filter($predicate).select(suppliers::id))
+            };
+        }
+        macro_rules! of_findings {
+            ($predicate:expr) => {
+                corrective_actions::finding_id
+                    .eq_any(findings::table.filter($predicate).select(findings::id))
+            };
+        }
         let mut query = corrective_actions::table.into_boxed();
         match scope {
             ActionScope::All => {}
@@ -771,25 +786,15 @@ impl ActionFilter {
         }
         if let Some(q) = present(&self.q) {
             let pattern = like_pattern(q);
+            let finding_matches = super::lower(findings::finding_ref)
+                .like(pattern.clone())
+                .escape('\\')
+                .or(super::lower(findings::description)
+                    .like(pattern.clone())
+                    .escape('\\'));
             query = query.filter(
-                corrective_actions::supplier_id
-                    .eq_any(
-                        suppliers::table
-                            .filter(suppliers::search_text.like(pattern.clone()).escape('\\'))
-                            .select(suppliers::id),
-                    )
-                    .or(corrective_actions::finding_id.eq_any(
-                        findings::table
-                            .filter(
-                                super::lower(findings::finding_ref)
-                                    .like(pattern.clone())
-                                    .escape('\\')
-                                    .or(super::lower(findings::description)
-                                        .like(pattern)
-                                        .escape('\\')),
-                            )
-                            .select(findings::id),
-                    )),
+                of_suppliers!(suppliers::search_text.like(pattern).escape('\\'))
+                    .or(of_findings!(finding_matches)),
             );
         }
         if let Some(s) = present(&self.status) {
@@ -829,43 +834,17 @@ impl ActionFilter {
                         .or(corrective_actions::last_progress_on.lt(since)),
                 );
         }
-        // One subquery per condition: boxed subqueries cannot serve both
-        // databases.
         if let Some(bu) = present(&self.business_unit) {
-            query = query.filter(
-                corrective_actions::supplier_id.eq_any(
-                    suppliers::table
-                        .filter(suppliers::business_unit.eq(bu.to_lowercase()))
-                        .select(suppliers::id),
-                ),
-            );
+            query = query.filter(of_suppliers!(suppliers::business_unit.eq(bu.to_lowercase())));
         }
         if let Some(b) = present(&self.buyer) {
-            query = query.filter(
-                corrective_actions::supplier_id.eq_any(
-                    suppliers::table
-                        .filter(suppliers::buyer_email.eq(b.to_lowercase()))
-                        .select(suppliers::id),
-                ),
-            );
+            query = query.filter(of_suppliers!(suppliers::buyer_email.eq(b.to_lowercase())));
         }
         if let Some(code) = present(&self.supplier) {
-            query = query.filter(
-                corrective_actions::supplier_id.eq_any(
-                    suppliers::table
-                        .filter(suppliers::code.eq(code.to_owned()))
-                        .select(suppliers::id),
-                ),
-            );
+            query = query.filter(of_suppliers!(suppliers::code.eq(code.to_owned())));
         }
         if let Some(s) = present(&self.severity) {
-            query = query.filter(
-                corrective_actions::finding_id.eq_any(
-                    findings::table
-                        .filter(findings::severity.eq(s.to_lowercase()))
-                        .select(findings::id),
-                ),
-            );
+            query = query.filter(of_findings!(findings::severity.eq(s.to_lowercase())));
         }
         if let Some(a) = present(&self.audit) {
             query = query.filter(
