@@ -248,10 +248,11 @@ impl Caches {
         source: &mut Source,
         code: &str,
     ) -> AppResult<Option<Arc<SupplierRecords>>> {
-        let stamp = (source.version()?, now().date());
+        let today = now().date();
+        let stamp = (source.version()?, today);
         self.supplier_pages
             .fetch(source, code.to_owned(), stamp, |conn| {
-                Ok(Arc::new(SupplierRecords::load(conn, code)?))
+                Ok(Arc::new(SupplierRecords::load(conn, code, today)?))
             })
     }
 }

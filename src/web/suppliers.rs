@@ -292,8 +292,13 @@ pub struct SupplierRecords {
 
 impl SupplierRecords {
     /// Everything the page shows of the supplier with this code (404 if
-    /// there is none), in one trip to the database.
-    pub fn load(conn: &mut crate::db::DbConnection, code: &str) -> AppResult<Self> {
+    /// there is none), in one trip to the database; actions due before
+    /// `today` count as overdue.
+    pub fn load(
+        conn: &mut crate::db::DbConnection,
+        code: &str,
+        today: chrono::NaiveDate,
+    ) -> AppResult<Self> {
         let supplier = Supplier::by_code(conn, code)?.ok_or(AppError::NotFound)?;
         let parent = match supplier.parent_id {
             Some(id) => Supplier::find(conn, id)?,
@@ -302,7 +307,6 @@ impl SupplierRecords {
         let audits = crate::models::audit::Audit::for_supplier(conn, supplier.id)?;
         let ids: Vec<i32> = audits.iter().map(|a| a.id).collect();
         let by_audit = crate::models::finding::due_and_closed_by_audit(conn, &ids)?;
-        let today = now().date();
         let on_time = by_audit
             .iter()
             .filter_map(|(id, actions)| {
