@@ -767,22 +767,23 @@ impl ActionFilter {
                     .eq_any(findings::table.filter($predicate).select(findings::id))
             };
         }
+        macro_rules! of_audits {
+            ($predicate:expr) => {
+                corrective_actions::finding_id.eq_any(
+                    findings::table
+                        .inner_join(audits::table)
+                        .filter($predicate)
+                        .select(findings::id),
+                )
+            };
+        }
         let mut query = corrective_actions::table.into_boxed();
         match scope {
             ActionScope::All => {}
             ActionScope::Supplier(id) => {
                 query = query.filter(corrective_actions::supplier_id.eq(id))
             }
-            ActionScope::Auditor(id) => {
-                query = query.filter(
-                    corrective_actions::finding_id.eq_any(
-                        findings::table
-                            .inner_join(audits::table)
-                            .filter(audits::auditor_id.eq(id))
-                            .select(findings::id),
-                    ),
-                )
-            }
+            ActionScope::Auditor(id) => query = query.filter(of_audits!(audits::auditor_id.eq(id))),
         }
         if let Some(q) = present(&self.q) {
             let pattern = like_pattern(q);
@@ -847,14 +848,7 @@ impl ActionFilter {
             query = query.filter(of_findings!(findings::severity.eq(s.to_lowercase())));
         }
         if let Some(a) = present(&self.audit) {
-            query = query.filter(
-                corrective_actions::finding_id.eq_any(
-                    findings::table
-                        .inner_join(audits::table)
-                        .filter(audits::audit_ref.eq(a.to_owned()))
-                        .select(findings::id),
-                ),
-            );
+            query = query.filter(of_audits!(audits::audit_ref.eq(a.to_owned())));
         }
         query
     }
