@@ -98,7 +98,6 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("nav.import", "Import", "导入"),
     ("nav.users", "Users", "用户"),
     ("nav.settings", "Settings", "设置"),
-    ("nav.soon", "coming soon", "即将推出"),
     ("nav.signout", "Sign out", "退出登录"),
     ("nav.language", "Language", "语言"),
     ("nav.menu", "Main navigation", "主导航"),
@@ -177,12 +176,6 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("home.users_total", "Users", "用户数"),
     ("home.open", "Open", "打开"),
-    ("soon.title", "Not available yet", "尚未开放"),
-    (
-        "soon.body",
-        "This area is being built and will appear here in a coming release.",
-        "此功能正在建设中，将在后续版本中提供。",
-    ),
     // Users admin
     ("users.title", "Users", "用户"),
     ("users.new", "Add user", "添加用户"),

@@ -24,7 +24,6 @@ pub struct NavLink {
     pub key: &'static str,
     pub href: &'static str,
     pub active: bool,
-    pub soon: bool,
 }
 
 /// One entry of the main navigation.
@@ -34,59 +33,35 @@ struct NavEntry {
     href: &'static str,
     /// The roles that see it.
     roles: &'static [Role],
-    /// False for areas a coming release fills in.
-    built: bool,
 }
 
-const fn entry(
-    key: &'static str,
-    href: &'static str,
-    roles: &'static [Role],
-    built: bool,
-) -> NavEntry {
-    NavEntry {
-        key,
-        href,
-        roles,
-        built,
-    }
+const fn entry(key: &'static str, href: &'static str, roles: &'static [Role]) -> NavEntry {
+    NavEntry { key, href, roles }
 }
 
 const NAV: &[NavEntry] = {
     use Role::*;
     const READERS: &[Role] = &[Admin, Procurement, Viewer];
     &[
-        entry("home", "/", &Role::ALL, true),
-        entry("suppliers", "/suppliers", READERS, true),
-        entry("risk", "/risk", READERS, true),
-        entry(
-            "audits",
-            "/audits",
-            &[Admin, Procurement, Viewer, Auditor],
-            true,
-        ),
-        entry("actions", "/corrective-actions", &Role::ALL, true),
+        entry("home", "/", &Role::ALL),
+        entry("suppliers", "/suppliers", READERS),
+        entry("risk", "/risk", READERS),
+        entry("audits", "/audits", &[Admin, Procurement, Viewer, Auditor]),
+        entry("actions", "/corrective-actions", &Role::ALL),
         // Supplier contacts land on their own company's smelters page.
         entry(
             "smelters",
             "/smelters",
             &[Admin, Procurement, Viewer, Supplier],
-            true,
         ),
-        entry("esg", "/esg", &[Admin, Procurement, Viewer, Supplier], true),
-        entry("reports", "/reports", READERS, true),
-        entry("import", "/import", &[Admin, Procurement, Auditor], true),
-        entry("users", "/admin/users", &[Admin], true),
-        entry("settings", "/admin/settings", &[Admin], true),
-        entry("outbox", "/admin/outbox", &[Admin], true),
+        entry("esg", "/esg", &[Admin, Procurement, Viewer, Supplier]),
+        entry("reports", "/reports", READERS),
+        entry("import", "/import", &[Admin, Procurement, Auditor]),
+        entry("users", "/admin/users", &[Admin]),
+        entry("settings", "/admin/settings", &[Admin]),
+        entry("outbox", "/admin/outbox", &[Admin]),
     ]
 };
-
-/// Whether `role` may open the navigation entry at `path`.
-pub fn nav_allows(role: Role, path: &str) -> bool {
-    NAV.iter()
-        .any(|e| e.href == path && e.roles.contains(&role))
-}
 
 impl Chrome {
     pub async fn for_request(req: &HttpRequest, section: &'static str) -> AppResult<Chrome> {
@@ -149,7 +124,6 @@ impl Chrome {
                 key: e.key,
                 href: e.href,
                 active: e.key == self.section,
-                soon: !e.built,
             })
             .collect()
     }

@@ -2,11 +2,11 @@ use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::actions::action_scope;
-use super::chrome::{nav_allows, Chrome, NavLink};
+use super::chrome::{Chrome, NavLink};
 use super::{AppState, RenderHtml};
 use crate::auth::{AnyRole, Authorized};
 use crate::domain::role::Role;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::models::finding::{ActionFilter, ActionRow};
 use crate::models::user::User;
 use crate::models::{now, Paged};
@@ -103,27 +103,3 @@ pub async fn home(
     }
     .page()
 }
-
-#[derive(Template)]
-#[template(path = "soon.html")]
-struct SoonPage {
-    chrome: Chrome,
-}
-
-/// The placeholder of an area not built yet, for the roles that will see it.
-pub async fn soon(req: HttpRequest, user: Authorized<AnyRole>) -> AppResult<HttpResponse> {
-    if !nav_allows(user.role(), req.path()) {
-        return Err(AppError::Forbidden);
-    }
-    let section = SOON
-        .iter()
-        .find(|(path, _)| *path == req.path())
-        .map_or("", |(_, s)| s);
-    SoonPage {
-        chrome: Chrome::new(&req, Some(&user), section),
-    }
-    .page()
-}
-
-/// Areas linked from the navigation that later releases fill in: (path, section).
-pub const SOON: &[(&str, &str)] = &[];

@@ -667,58 +667,58 @@ impl Client {
 
 /// Every (METHOD, path) of the route table, read from `src/web/routes.rs`,
 /// so that tests can insist each route is covered (by the authorisation
-/// matrix, by the OpenAPI document). Reads both forms the table uses:
-/// `.route("/p", web::get()…)` and `web::resource("/p").get(…).post(…)`.
+/// matrix, by the OpenAPI document). The table is written as
+/// `resource("/p").get(…).post(…)` inside `scope("/prefix")` calls; a
+/// scope covers what follows it until the bracket it was opened in closes.
 pub fn route_table() -> std::collections::BTreeSet<(String, String)> {
     let source = include_str!("../../src/web/routes.rs");
-    // (position, prefix) of each `web::scope("…")`: its routes follow it.
-    let scopes: Vec<(usize, &str)> = source
-        .match_indices("web::scope(\"")
-        .map(|(at, open)| {
-            let rest = &source[at + open.len()..];
-            (at, &rest[..rest.find('"').unwrap()])
+    // Bracket depth at each byte, to find where each scope ends.
+    let mut depth = Vec::with_capacity(source.len());
+    let mut level = 0i32;
+    for byte in source.bytes() {
+        level += match byte {
+            b'(' | b'{' => 1,
+            b')' | b'}' => -1,
+            _ => 0,
+        };
+        depth.push(level);
+    }
+    let quoted = |at: usize, call: &str| {
+        let rest = &source[at + call.len()..];
+        rest[..rest.find('"').unwrap()].to_owned()
+    };
+    // (start, end, prefix) of each scope.
+    let scopes: Vec<(usize, usize, String)> = source
+        .match_indices("scope(\"")
+        .map(|(at, call)| {
+            let opened = depth[at];
+            let end = (at..source.len())
+                .find(|&i| depth[i] < opened)
+                .unwrap_or(source.len());
+            (at, end, quoted(at, call))
         })
         .collect();
-    let prefix_at = |at: usize| {
+    let prefix_at = |at: usize| -> String {
         scopes
             .iter()
-            .rev()
-            .find(|(scope_at, _)| *scope_at < at)
-            .map_or("", |(_, prefix)| *prefix)
-    };
-    let quoted = |rest: &str| {
-        rest.trim_start()
-            .strip_prefix('"')
-            .and_then(|r| r.split('"').next())
-            .map(str::to_owned)
+            .filter(|(start, end, _)| *start < at && at < *end)
+            .map(|(_, _, prefix)| prefix.as_str())
+            .collect()
     };
     let mut routes = std::collections::BTreeSet::new();
-    for (at, call) in source.match_indices(".route(") {
-        // `cfg.route(path, …)` registers the SOON placeholders, added below.
+    for (at, call) in source.match_indices("resource(\"") {
+        let path = format!("{}{}", prefix_at(at), quoted(at, call));
         let rest = &source[at + call.len()..];
-        let Some(path) = quoted(rest) else { continue };
-        let method = rest
-            .split("web::")
-            .nth(1)
-            .and_then(|r| r.split("()").next())
-            .unwrap_or_else(|| panic!("no method for {path}"));
-        routes.insert((method.to_uppercase(), format!("{}{path}", prefix_at(at))));
-    }
-    for (at, call) in source.match_indices("web::resource(") {
-        let rest = &source[at + call.len()..];
-        let path = quoted(rest).expect("resource path");
-        let calls = &rest[..rest
-            .find("web::resource(")
-            .or_else(|| rest.find(".default_service"))
+        let calls = &rest[..["resource(\"", "scope(\"", ".default_service"]
+            .iter()
+            .filter_map(|next| rest.find(next))
+            .min()
             .unwrap_or(rest.len())];
         for method in ["get", "post", "put", "patch", "delete"] {
             if calls.contains(&format!(".{method}(")) {
-                routes.insert((method.to_uppercase(), format!("{}{path}", prefix_at(at))));
+                routes.insert((method.to_uppercase(), path.clone()));
             }
         }
-    }
-    for (path, _) in supplier_esg::web::home::SOON {
-        routes.insert(("GET".to_owned(), (*path).to_owned()));
     }
     routes
 }
