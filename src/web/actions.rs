@@ -5,6 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
+use super::cache::ActionList;
 use super::chrome::Chrome;
 use super::downloads::TableFile;
 use super::pagination::{filter_query, refuse_unknown, ListQuery, Pager};
@@ -17,6 +18,7 @@ use crate::domain::corrective::{ActionStatus, Step};
 use crate::domain::role::Role;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::export;
+use crate::i18n::Lang;
 use crate::models::audit_log::{self, AuditEntry};
 use crate::models::finding::{
     self, ActionFilter, ActionRow, ActionScope, FindingInput, ProgressEntry, StepInput,
@@ -121,11 +123,36 @@ impl ListParams {
 struct ListPage {
     chrome: Chrome,
     params: ListParams,
-    actions: std::sync::Arc<Paged<ActionRow>>,
+    actions: ActionList,
     today: chrono::NaiveDate,
 }
 
+#[derive(Template)]
+#[template(path = "actions/rows.html")]
+struct ListRows<'a> {
+    lang: Lang,
+    actions: &'a Paged<ActionRow>,
+    today: chrono::NaiveDate,
+}
+
+impl ListRows<'_> {
+    fn overdue(&self, row: &ActionRow) -> bool {
+        row.action.is_overdue(self.today)
+    }
+}
+
 impl ListPage {
+    fn rows(&self) -> askama::Result<&str> {
+        self.actions.html(self.chrome.lang, |actions| {
+            ListRows {
+                lang: self.chrome.lang,
+                actions,
+                today: self.today,
+            }
+            .render()
+        })
+    }
+
     fn pager(&self) -> Pager {
         let base = format!("/corrective-actions?{}", self.params.query_string());
         Pager::for_links(&self.params.list, self.actions.total, |page| {
@@ -151,10 +178,6 @@ impl ListPage {
         } else {
             "all"
         }
-    }
-
-    fn overdue(&self, row: &ActionRow) -> bool {
-        row.action.is_overdue(self.today)
     }
 
     fn selected(&self, value: &Option<String>, option: &str) -> bool {

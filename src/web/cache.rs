@@ -16,11 +16,12 @@
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::db::{DataVersion, DbConnection};
 use crate::error::AppResult;
+use crate::i18n::Lang;
 use crate::models::finding::{ActionFilter, ActionRow, ActionScope};
 use crate::models::kpi::{self, Kpis};
 use crate::models::supplier::{self, Supplier, SupplierFilter};
@@ -133,6 +134,46 @@ impl Source<'_> {
     }
 }
 
+/// A kept value and its HTML, rendered once per language the first time it
+/// is shown. The rows of a kept list are the same for everyone who gets
+/// the list, and writing fifty escaped table rows costs more than every
+/// other part of the page together.
+pub struct WithHtml<T> {
+    value: T,
+    html: [OnceLock<String>; Lang::ALL.len()],
+}
+
+impl<T> WithHtml<T> {
+    pub fn new(value: T) -> Self {
+        Self {
+            value,
+            html: Default::default(),
+        }
+    }
+
+    /// The HTML in `lang`, from `render` the first time.
+    pub fn html(
+        &self,
+        lang: Lang,
+        render: impl FnOnce(&T) -> askama::Result<String>,
+    ) -> askama::Result<&str> {
+        let slot = &self.html[lang as usize];
+        if let Some(html) = slot.get() {
+            return Ok(html);
+        }
+        // Two requests may both render it; the first one's copy stays.
+        let html = render(&self.value)?;
+        Ok(slot.get_or_init(|| html))
+    }
+}
+
+impl<T> std::ops::Deref for WithHtml<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
 /// What the figures depend on besides the records.
 #[derive(Clone, PartialEq)]
 pub struct FiguresStamp {
@@ -144,7 +185,9 @@ pub struct FiguresStamp {
 /// A page of the supplier list: the filter, the page number and its size.
 type ListKey = (SupplierFilter, i64, i64);
 /// A page of the supplier list and the business units of its filter menu.
-pub type SupplierList = (Arc<Paged<Supplier>>, Vec<String>);
+pub type SupplierList = (Arc<WithHtml<Paged<Supplier>>>, Vec<String>);
+/// A page of an action list, with its rows' HTML.
+pub type ActionList = Arc<WithHtml<Paged<ActionRow>>>;
 /// A page of an action list: the filter, whose actions, page and size.
 type ActionListKey = (ActionFilter, ActionScope, i64, i64);
 
@@ -153,9 +196,9 @@ type ActionListKey = (ActionFilter, ActionScope, i64, i64);
 pub struct Caches {
     figures: Derived<(i32, Option<String>), FiguresStamp, Kpis>,
     business_units: Derived<(), DataVersion, Vec<String>>,
-    supplier_lists: Derived<ListKey, DataVersion, Arc<Paged<Supplier>>>,
+    supplier_lists: Derived<ListKey, DataVersion, Arc<WithHtml<Paged<Supplier>>>>,
     /// Stamped with today's date too (overdue is relative to it).
-    action_lists: Derived<ActionListKey, (DataVersion, NaiveDate), Arc<Paged<ActionRow>>>,
+    action_lists: Derived<ActionListKey, (DataVersion, NaiveDate), ActionList>,
     /// Keyed by supplier code.
     supplier_pages: Derived<String, (DataVersion, NaiveDate), Arc<SupplierRecords>>,
 }
@@ -217,7 +260,7 @@ impl Caches {
         let list = self
             .supplier_lists
             .fetch(source, key, version.clone(), |conn| {
-                Ok(Arc::new(filter.page(conn, page, per_page)?))
+                Ok(Arc::new(WithHtml::new(filter.page(conn, page, per_page)?)))
             })?;
         let units = self.business_units.fetch(source, (), version, |conn| {
             Ok(supplier::business_units(conn)?)
@@ -233,11 +276,12 @@ impl Caches {
         scope: ActionScope,
         (page, per_page): (i64, i64),
         today: NaiveDate,
-    ) -> AppResult<Option<Arc<Paged<ActionRow>>>> {
+    ) -> AppResult<Option<ActionList>> {
         let stamp = (source.version()?, today);
         let key = (filter.clone(), scope, page, per_page);
         self.action_lists.fetch(source, key, stamp, |conn| {
-            Ok(Arc::new(filter.page(conn, scope, today, page, per_page)?))
+            let page = filter.page(conn, scope, today, page, per_page)?;
+            Ok(Arc::new(WithHtml::new(page)))
         })
     }
 
@@ -305,6 +349,32 @@ mod tests {
         let failed = cache.get(1, 1, || Err(crate::error::AppError::NotFound));
         assert!(failed.is_err());
         assert_eq!(cache.get(1, 1, || Ok("x".to_owned())).unwrap(), "x");
+    }
+
+    #[test]
+    fn html_is_rendered_once_per_language() {
+        let rows = WithHtml::new(vec!["a", "b"]);
+        let renders = AtomicUsize::new(0);
+        let render = |lang: Lang| {
+            rows.html(lang, |items| {
+                renders.fetch_add(1, Ordering::SeqCst);
+                Ok(format!("{}:{}", lang.code(), items.join(",")))
+            })
+            .unwrap()
+            .to_owned()
+        };
+        assert_eq!(render(Lang::En), "en:a,b");
+        assert_eq!(render(Lang::ZhCn), "zh-CN:a,b");
+        assert_eq!(render(Lang::En), "en:a,b");
+        assert_eq!(renders.load(Ordering::SeqCst), 2);
+        assert_eq!(rows.len(), 2, "the value is still at hand");
+    }
+
+    #[test]
+    fn html_that_failed_to_render_is_tried_again() {
+        let rows = WithHtml::new(());
+        assert!(rows.html(Lang::En, |_| Err(askama::Error::Fmt)).is_err());
+        assert_eq!(rows.html(Lang::En, |_| Ok("x".into())).unwrap(), "x");
     }
 
     #[test]

@@ -7,6 +7,7 @@ use askama::Template;
 use serde::Deserialize;
 use std::sync::Arc;
 
+use super::cache::WithHtml;
 use super::chrome::Chrome;
 use super::downloads::TableFile;
 use super::pagination::{ListQuery, Pager};
@@ -20,6 +21,7 @@ use crate::domain::role::Role;
 use crate::domain::supplier_status::{can_change, SupplierStatus};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::export;
+use crate::i18n::Lang;
 use crate::models::audit_log::{self, AuditEntry};
 use crate::models::esg::SupplierEsg;
 use crate::models::onboarding::{self, RedLineResult, Review, ReviewInput};
@@ -80,12 +82,25 @@ impl ListParams {
 struct ListPage {
     chrome: Chrome,
     params: ListParams,
-    suppliers: Arc<Paged<Supplier>>,
+    suppliers: Arc<WithHtml<Paged<Supplier>>>,
     business_units: Vec<String>,
     can_edit: bool,
 }
 
+#[derive(Template)]
+#[template(path = "suppliers/rows.html")]
+struct ListRows<'a> {
+    lang: Lang,
+    suppliers: &'a Paged<Supplier>,
+}
+
 impl ListPage {
+    fn rows(&self) -> askama::Result<&str> {
+        let lang = self.chrome.lang;
+        self.suppliers
+            .html(lang, |suppliers| ListRows { lang, suppliers }.render())
+    }
+
     fn pager(&self) -> Pager {
         let base = format!("/suppliers?{}", self.params.query_string(None, None));
         Pager::for_links(&self.params.list, self.suppliers.total, |page| {
@@ -127,8 +142,8 @@ impl ListPage {
     }
 }
 
-pub fn status_label(chrome: &Chrome, status: &str) -> &'static str {
-    chrome.t(&format!("status.{status}"))
+pub fn status_label(lang: Lang, status: &str) -> &'static str {
+    lang.t(&format!("status.{status}"))
 }
 
 pub fn status_badge(status: &str) -> &'static str {
@@ -374,7 +389,7 @@ impl DetailPage {
         self.supplier
             .next_statuses()
             .into_iter()
-            .map(|s| (s.as_str(), status_label(&self.chrome, s.as_str())))
+            .map(|s| (s.as_str(), status_label(self.chrome.lang, s.as_str())))
             .collect()
     }
 

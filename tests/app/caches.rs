@@ -4,7 +4,7 @@
 use diesel::RunQueryDsl;
 use supplier_esg::db;
 
-use crate::support::TestApp;
+use crate::support::{TestApp, TestDb};
 
 #[actix_web::test]
 async fn the_data_version_moves_with_every_commit() {
@@ -65,6 +65,27 @@ async fn kept_lists_and_pages_show_writes_at_once() {
             app.db.label
         );
     }
+}
+
+#[actix_web::test]
+async fn kept_rows_are_rendered_in_each_reader_s_language() {
+    let app = TestApp::start(TestDb::sqlite()).await;
+    app.add_supplier("C0001", "CN");
+    let mut english = app.signed_in("viewer").await;
+    let mut chinese = app.signed_in("procurement").await;
+    chinese.cookies.insert("sesg_lang".into(), "zh-CN".into());
+    let list = "/suppliers?q=C0001";
+    let badge = |label: &str| format!("\">{label}</span></td>");
+    // English first, so the Chinese reader gets a page whose rows are kept.
+    assert!(english.get(list).await.body.contains(&badge("Prospective")));
+    let in_chinese = chinese.get(list).await.body;
+    assert!(in_chinese.contains(&badge("潜在")), "{in_chinese}");
+    assert!(!in_chinese.contains(&badge("Prospective")));
+    assert!(english.get(list).await.body.contains(&badge("Prospective")));
+    // The rows are the same for every reader; what is the reader's own
+    // (the new-supplier button, for staff only) is not kept with them.
+    assert!(!english.get(list).await.body.contains("/suppliers/new"));
+    assert!(chinese.get(list).await.body.contains("/suppliers/new"));
 }
 
 #[actix_web::test]
