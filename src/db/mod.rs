@@ -209,22 +209,24 @@ impl DataVersion {
     }
 }
 
+/// Read on every signed-in request, so on each backend's own connection
+/// (through the MultiConnection each run writes out the SQL anew).
 pub fn data_version(conn: &mut DbConnection) -> QueryResult<DataVersion> {
     use diesel::QueryDsl;
     use schema::audit_log;
     match conn {
-        DbConnection::Sqlite(_) => {
+        DbConnection::Sqlite(sqlite) => {
             // An aggregate: one row, no LIMIT (SQLite would prepare a
             // statement with a bound LIMIT again on every run).
             let newest: Option<i32> = audit_log::table
                 .select(diesel::dsl::max(audit_log::id))
-                .get_result(conn)?;
+                .get_result(sqlite)?;
             Ok(DataVersion(
                 newest.map_or_else(String::new, |id| id.to_string()),
             ))
         }
-        DbConnection::Postgres(_) => Ok(DataVersion(
-            diesel::select(functions::data_version()).get_result(conn)?,
+        DbConnection::Postgres(pg) => Ok(DataVersion(
+            diesel::select(functions::data_version()).get_result(pg)?,
         )),
     }
 }

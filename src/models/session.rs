@@ -66,19 +66,21 @@ impl Session {
         // PostgreSQL reads the data version in the same statement (one
         // round trip); for SQLite a second query is as cheap. `get_result`,
         // not `first`: the key is unique, and SQLite prepares a statement
-        // with a bound LIMIT again on every run.
+        // with a bound LIMIT again on every run. Each backend's own
+        // connection runs it: every signed-in request makes this lookup, and
+        // through the MultiConnection each run writes out the SQL anew.
         let found = match conn {
-            DbConnection::Postgres(_) => query
+            DbConnection::Postgres(pg) => query
                 .select((Session::as_select(), User::as_select(), data_version()))
-                .get_result(conn)
+                .get_result(pg)
                 .optional()?
                 .map(|(session, user, version)| {
                     (session, user, DataVersion::from_postgres(version))
                 }),
-            DbConnection::Sqlite(_) => {
+            DbConnection::Sqlite(sqlite) => {
                 match query
                     .select((Session::as_select(), User::as_select()))
-                    .get_result(conn)
+                    .get_result(sqlite)
                     .optional()?
                 {
                     Some((session, user)) => Some((session, user, crate::db::data_version(conn)?)),
