@@ -3,6 +3,7 @@
 
 use actix_web::HttpRequest;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
 use crate::auth::LANG_COOKIE;
@@ -1084,8 +1085,34 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("error.detail", "Details", "详情"),
 ];
 
-fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
-    static TABLE: OnceLock<HashMap<&'static str, (&'static str, &'static str)>> = OnceLock::new();
+/// FNV-1a: a page looks up a hundred short keys, and the standard library's
+/// DoS-resistant hasher cost more than the rest of the lookup. The keys
+/// are our own, so nothing here needs that resistance.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            hash = (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Table = HashMap<&'static str, (&'static str, &'static str), BuildHasherDefault<KeyHasher>>;
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE.get_or_init(|| {
         MESSAGES
             .iter()

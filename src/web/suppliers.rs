@@ -303,6 +303,9 @@ pub struct SupplierRecords {
     open_actions: (usize, usize),
     timeline: Vec<AuditEntry>,
     esg: SupplierEsg,
+    /// The measured ESG values by year, formatted once when kept: (label
+    /// key, value per year in `esg.data` order).
+    esg_rows: Vec<(&'static str, Vec<String>)>,
 }
 
 impl SupplierRecords {
@@ -334,7 +337,10 @@ impl SupplierRecords {
             .filter(|(_, closed)| closed.is_none())
             .map(|(due, _)| *due)
             .collect();
+        let esg = SupplierEsg::load(conn, supplier.id)?;
         Ok(SupplierRecords {
+            esg_rows: esg_rows(&esg.data),
+            esg,
             parent,
             children: supplier.children(conn)?,
             reviews: onboarding::for_supplier(conn, supplier.id)?,
@@ -344,34 +350,31 @@ impl SupplierRecords {
             on_time,
             open_actions: (open.len(), open.iter().filter(|due| today > **due).count()),
             timeline: audit_log::for_entity(conn, "supplier", &supplier.code, 100)?,
-            esg: SupplierEsg::load(conn, supplier.id)?,
             supplier,
         })
     }
 }
 
-impl DetailPage {
-    /// The measured ESG values by year: (label with unit, value per year
-    /// in `esg.data` order).
-    fn esg_rows(&self) -> Vec<(&'static str, Vec<String>)> {
-        use crate::web::esg::{amount, figure, intensity};
-        let data = &self.esg.data;
-        let row = |label: &str, value: &dyn Fn(&crate::models::esg::EsgRecord) -> String| {
-            (self.chrome.t(label), data.iter().map(value).collect())
-        };
-        vec![
-            row("esg.scope1_t", &|r| figure(r.scope1_t)),
-            row("esg.scope2_t", &|r| figure(r.scope2_t)),
-            row("esg.scope12_t", &|r| figure(r.emissions_t())),
-            row("esg.renewable_mwh", &|r| amount(r.renewable_mwh)),
-            row("esg.wastewater_t", &|r| amount(r.wastewater_t)),
-            row("esg.exhaust_t", &|r| amount(r.exhaust_t)),
-            row("esg.hazardous_waste_t", &|r| amount(r.hazardous_waste_t)),
-            row("esg.revenue_mcny", &|r| amount(r.revenue_mcny)),
-            row("esg.intensity", &|r| intensity(r.intensity())),
-        ]
-    }
+/// The measured ESG values by year: (label key, value per year).
+fn esg_rows(data: &[crate::models::esg::EsgRecord]) -> Vec<(&'static str, Vec<String>)> {
+    use crate::web::esg::{amount, figure, intensity};
+    let row = |label, value: &dyn Fn(&crate::models::esg::EsgRecord) -> String| {
+        (label, data.iter().map(value).collect())
+    };
+    vec![
+        row("esg.scope1_t", &|r| figure(r.scope1_t)),
+        row("esg.scope2_t", &|r| figure(r.scope2_t)),
+        row("esg.scope12_t", &|r| figure(r.emissions_t())),
+        row("esg.renewable_mwh", &|r| amount(r.renewable_mwh)),
+        row("esg.wastewater_t", &|r| amount(r.wastewater_t)),
+        row("esg.exhaust_t", &|r| amount(r.exhaust_t)),
+        row("esg.hazardous_waste_t", &|r| amount(r.hazardous_waste_t)),
+        row("esg.revenue_mcny", &|r| amount(r.revenue_mcny)),
+        row("esg.intensity", &|r| intensity(r.intensity())),
+    ]
+}
 
+impl DetailPage {
     fn country_name(&self) -> &'static str {
         country::name(
             &self.supplier.country,
