@@ -675,12 +675,18 @@ impl SupplierFilter {
         per_page: i64,
     ) -> QueryResult<Paged<Supplier>> {
         let total = self.query().count().get_result(conn)?;
-        let items = self
+        // The page's codes first, then their rows. Asked for whole rows,
+        // PostgreSQL's generic plan walks the code index and reads every
+        // supplier to test the filter (10 ms at 13,730 suppliers when few
+        // match); the codes alone come from the list index, table untouched.
+        let codes: Vec<String> = self
             .ordered()
             .limit(per_page)
             .offset((page - 1) * per_page)
-            .select(Supplier::as_select())
+            .select(suppliers::code)
             .load(conn)?;
+        let mut items = by_codes(conn, &codes)?;
+        let items = codes.iter().filter_map(|code| items.remove(code)).collect();
         Ok(Paged {
             items,
             total,

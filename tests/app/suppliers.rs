@@ -384,8 +384,16 @@ async fn list_filters_searches_sorts_pages_and_exports() {
         let search = viewer.get("/suppliers?q=l01").await;
         assert!(search.body.contains("10 total"));
         let desc = viewer.get("/suppliers?sort=code&dir=desc").await;
-        let first_row = desc.body.split("<tbody>").nth(1).unwrap();
-        assert!(first_row.trim_start().contains("L059"));
+        let rows = desc.body.split("<tbody>").nth(1).unwrap();
+        assert!(rows.trim_start().contains("L059"));
+        // The page's rows come in the page's order, all fifty of them.
+        let codes: Vec<&str> = rows
+            .split("<a href=\"/suppliers/")
+            .skip(1)
+            .map(|row| &row[..4])
+            .collect();
+        let expected: Vec<String> = (10..60).rev().map(|n| format!("L{n:03}")).collect();
+        assert_eq!(codes, expected);
         assert_eq!(viewer.get("/suppliers?status=bogus").await.status, 400);
 
         let csv = viewer
