@@ -57,17 +57,19 @@ pub async fn render_errors(
         message: res.response().error().map(|e| e.to_string()),
         fields: None,
     });
-    let replacement = if http_req.path().starts_with("/api/") {
-        let mut body = json_error(status, &info);
-        if let Some(allow) = res.headers().get(header::ALLOW) {
-            body.headers_mut().insert(header::ALLOW, allow.clone());
-        }
-        body
+    let mut replacement = if http_req.path().starts_with("/api/") {
+        json_error(status, &info)
     } else if status == StatusCode::UNAUTHORIZED {
         sign_in_redirect(&http_req)
     } else {
         error_page(&http_req, status, info).await
     };
+    // A 405 names the methods the path does take.
+    if let Some(allow) = res.headers().get(header::ALLOW) {
+        replacement
+            .headers_mut()
+            .insert(header::ALLOW, allow.clone());
+    }
     Ok(res.into_response(replacement).map_into_right_body())
 }
 

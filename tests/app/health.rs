@@ -64,6 +64,27 @@ async fn security_headers_are_set_on_pages() {
     assert_eq!(app.client().get("/static/../Cargo.toml").await.status, 404);
 }
 
+#[actix_web::test]
+async fn a_page_asked_with_another_method_names_the_methods_it_takes() {
+    use actix_web::test::TestRequest;
+    let app = TestApp::start(crate::support::TestDb::sqlite()).await;
+    let mut client = app.signed_in("viewer").await;
+    let other = client
+        .send(
+            TestRequest::delete()
+                .uri("/suppliers")
+                .insert_header(("origin", crate::support::ORIGIN)),
+        )
+        .await;
+    assert_eq!(other.status, 405);
+    let allow = other.header("allow").unwrap_or_default().to_owned();
+    assert!(allow.contains("GET") && allow.contains("POST"), "{allow}");
+    assert!(
+        other.body.contains("<html"),
+        "an error page, not a bare status"
+    );
+}
+
 /// A connection PostgreSQL has dropped (a restart, a terminated backend) is
 /// closed by the pool after the request that met it, not handed out again;
 /// connections are not pinged on every checkout, so at most one request per
