@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::cache::ActionList;
 use super::chrome::Chrome;
-use super::downloads::TableFile;
+use super::downloads::{ExportFormat, TableFile};
 use super::pagination::{filter_query, refuse_unknown, ListQuery, Pager};
 use super::session::redirect;
 use super::{upload, AppState, RenderHtml};
@@ -240,10 +240,7 @@ pub async fn export(
 ) -> AppResult<HttpResponse> {
     let scope = action_scope(&user)?;
     let params = params.into_inner().checked()?;
-    let format = format.into_inner();
-    if format != "csv" && format != "xlsx" {
-        return Err(AppError::NotFound);
-    }
+    let format = ExportFormat::parse(&format.into_inner())?;
     let today = now().date();
     let filter = params.filter;
     let rows = state
@@ -277,7 +274,7 @@ pub async fn export(
         })
         .collect();
     TableFile {
-        format: &format,
+        format,
         file_stem: "corrective-actions",
         sheet: "corrective_actions",
         headers: EXPORT_COLUMNS,

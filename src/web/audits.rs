@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
 use super::chrome::Chrome;
-use super::downloads::TableFile;
+use super::downloads::{ExportFormat, TableFile};
 use super::pagination::{filter_query, refuse_unknown, ListQuery, Pager};
 use super::session::redirect;
 use super::{upload, AppState, RenderHtml};
@@ -189,10 +189,7 @@ pub async fn export(
 ) -> AppResult<HttpResponse> {
     let scope = audit_scope(&user)?;
     let params = params.into_inner().checked()?;
-    let format = format.into_inner();
-    if format != "csv" && format != "xlsx" {
-        return Err(AppError::NotFound);
-    }
+    let format = ExportFormat::parse(&format.into_inner())?;
     let filter = params.filter;
     let (rows, grades) = state
         .db(move |conn| {
@@ -223,7 +220,7 @@ pub async fn export(
         })
         .collect();
     TableFile {
-        format: &format,
+        format,
         file_stem: "audits",
         sheet: "audits",
         headers: EXPORT_COLUMNS,

@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::db::{DataVersion, DbConnection};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::models::finding::{ActionFilter, ActionRow, ActionScope};
 use crate::models::kpi::{self, Kpis};
@@ -185,7 +185,9 @@ pub struct FiguresStamp {
 /// A page of the supplier list: the filter, the page number and its size.
 type ListKey = (SupplierFilter, i64, i64);
 /// A page of the supplier list and the business units of its filter menu.
-pub type SupplierList = (Arc<WithHtml<Paged<Supplier>>>, Vec<String>);
+pub type SupplierList = (SupplierPage, Vec<String>);
+/// A page of the supplier list, with its rows' HTML.
+pub type SupplierPage = Arc<WithHtml<Paged<Supplier>>>;
 /// A page of an action list, with its rows' HTML.
 pub type ActionList = Arc<WithHtml<Paged<ActionRow>>>;
 /// A page of an action list: the filter, whose actions, page and size.
@@ -196,7 +198,7 @@ type ActionListKey = (ActionFilter, ActionScope, i64, i64);
 pub struct Caches {
     figures: Derived<(i32, Option<String>), FiguresStamp, Kpis>,
     business_units: Derived<(), DataVersion, Vec<String>>,
-    supplier_lists: Derived<ListKey, DataVersion, Arc<WithHtml<Paged<Supplier>>>>,
+    supplier_lists: Derived<ListKey, DataVersion, SupplierPage>,
     /// Stamped with today's date too (overdue is relative to it).
     action_lists: Derived<ActionListKey, (DataVersion, NaiveDate), ActionList>,
     /// Keyed by supplier code.
@@ -243,8 +245,18 @@ impl Caches {
         conn: &mut DbConnection,
         version: DataVersion,
     ) -> AppResult<Vec<String>> {
-        self.business_units
-            .get((), version, || Ok(supplier::business_units(conn)?))
+        self.business_units_from(&mut Source::Database(conn), version)?
+            .ok_or_else(|| AppError::Internal("the business units were not computed".into()))
+    }
+
+    fn business_units_from(
+        &self,
+        source: &mut Source,
+        version: DataVersion,
+    ) -> AppResult<Option<Vec<String>>> {
+        self.business_units.fetch(source, (), version, |conn| {
+            Ok(supplier::business_units(conn)?)
+        })
     }
 
     /// A page of the supplier list and the business units of its menu.
@@ -262,9 +274,7 @@ impl Caches {
             .fetch(source, key, version.clone(), |conn| {
                 Ok(Arc::new(WithHtml::new(filter.page(conn, page, per_page)?)))
             })?;
-        let units = self.business_units.fetch(source, (), version, |conn| {
-            Ok(supplier::business_units(conn)?)
-        })?;
+        let units = self.business_units_from(source, version)?;
         Ok(list.zip(units))
     }
 

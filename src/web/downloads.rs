@@ -22,10 +22,27 @@ pub fn download(body: Vec<u8>, content_type: &str, file_name: &str) -> HttpRespo
         .body(body)
 }
 
+/// The kinds of file a list exports as (`…/export.csv`, `…/export.xlsx`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+}
+
+impl ExportFormat {
+    /// From the route's `{format}`: any other is a page that does not exist.
+    pub fn parse(format: &str) -> AppResult<Self> {
+        match format {
+            "csv" => Ok(ExportFormat::Csv),
+            "xlsx" => Ok(ExportFormat::Xlsx),
+            _ => Err(AppError::NotFound),
+        }
+    }
+}
+
 /// One list as a file: `{file_stem}-{yyyymmdd}.csv` or `.xlsx`.
 pub struct TableFile<'a> {
-    /// "csv" or "xlsx" (checked by the route's handler).
-    pub format: &'a str,
+    pub format: ExportFormat,
     pub file_stem: &'a str,
     /// The worksheet's name in an XLSX file.
     pub sheet: &'a str,
@@ -36,7 +53,7 @@ pub struct TableFile<'a> {
 impl TableFile<'_> {
     pub fn response(self) -> AppResult<HttpResponse> {
         let stamp = now().format("%Y%m%d");
-        if self.format == "csv" {
+        if self.format == ExportFormat::Csv {
             return Ok(download(
                 export::csv_of_cells(self.headers, &self.rows),
                 export::CSV_CONTENT_TYPE,
@@ -79,4 +96,21 @@ pub async fn exports_take_turns<B: MessageBody>(
         None => None,
     };
     next.call(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_csv_and_xlsx_are_export_formats() {
+        assert_eq!(ExportFormat::parse("csv").unwrap(), ExportFormat::Csv);
+        assert_eq!(ExportFormat::parse("xlsx").unwrap(), ExportFormat::Xlsx);
+        for other in ["pdf", "CSV", "", "csv "] {
+            assert!(matches!(
+                ExportFormat::parse(other),
+                Err(AppError::NotFound)
+            ));
+        }
+    }
 }

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use std::borrow::Borrow;
 
 use super::chrome::Chrome;
-use super::downloads::TableFile;
+use super::downloads::{ExportFormat, TableFile};
 use super::pagination::{ListQuery, Pager};
 use super::session::redirect;
 use super::suppliers::visible_supplier;
@@ -325,10 +325,7 @@ pub async fn export(
 ) -> AppResult<HttpResponse> {
     let params = params.into_inner();
     let params = checked(params.filter.problems(), params)?;
-    let format = format.into_inner();
-    if format != "csv" && format != "xlsx" {
-        return Err(AppError::NotFound);
-    }
+    let format = ExportFormat::parse(&format.into_inner())?;
     let mut filter = params.filter;
     filter.only_supplier = own_supplier(&user)?;
     let rows = state.db(move |conn| Ok(filter.all(conn)?)).await?;
@@ -359,7 +356,7 @@ pub async fn export(
         .collect();
     let chrome = Chrome::new(&req, Some(&user), "esg");
     TableFile {
-        format: &format,
+        format,
         file_stem: "esg-data",
         sheet: chrome.t("nav.esg"),
         headers: EXPORT_COLUMNS,
@@ -970,7 +967,7 @@ pub async fn climate_export(
         }
     }
     TableFile {
-        format: "xlsx",
+        format: ExportFormat::Xlsx,
         file_stem: &format!("climate-{}", climate.year),
         sheet: chrome.t("esg.tab.climate"),
         headers: &headers,
@@ -1197,9 +1194,7 @@ pub async fn request_export(
     params: web::Query<RecipientParams>,
 ) -> AppResult<HttpResponse> {
     let (id, format) = path.into_inner();
-    if format != "csv" && format != "xlsx" {
-        return Err(AppError::NotFound);
-    }
+    let format = ExportFormat::parse(&format)?;
     let params = params.into_inner();
     let (summary, recipients) = load_request(&state, id, params.filter, 1, None).await?;
     let text = |s: &str| export::Cell::Text(s.to_owned());
@@ -1222,7 +1217,7 @@ pub async fn request_export(
         .collect();
     let chrome = Chrome::new(&req, Some(&user), "esg");
     TableFile {
-        format: &format,
+        format,
         file_stem: &format!(
             "esg-request-{}",
             summary.request.entity_id().replace('/', "-")

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::cache::FiguresStamp;
 use super::charts::{self, ACCENT, BAD, GOOD, MUTED, WARN};
 use super::chrome::Chrome;
-use super::downloads::download;
+use super::downloads::{download, ExportFormat};
 use super::{AppState, RenderHtml};
 use crate::auth::{Authorized, Readers};
 use crate::error::{AppError, AppResult};
@@ -93,7 +93,7 @@ async fn figures_and_units(
                 caches.figures(conn, year - 1, bu.as_deref(), stamp.clone())?,
             );
             let units = if with_units {
-                caches.business_units_as_of(conn, stamp.version.clone())?
+                caches.business_units_as_of(conn, stamp.version)?
             } else {
                 Vec::new()
             };
@@ -507,6 +507,7 @@ pub async fn export_report(
     query: web::Query<KpiQuery>,
     table: web::Query<TableQuery>,
 ) -> AppResult<HttpResponse> {
+    let format = ExportFormat::parse(&format)?;
     let (k, prev) = figures(&state, &query).await?;
     let tables = report_tables(&k, &prev);
     let en = crate::i18n::Lang::En;
@@ -519,8 +520,8 @@ pub async fn export_report(
             .map(|b| format!("-{b}"))
             .unwrap_or_default()
     );
-    match format.as_str() {
-        "xlsx" => {
+    match format {
+        ExportFormat::Xlsx => {
             let sheets: Vec<export::Sheet> = tables
                 .iter()
                 .map(|t| export::Sheet {
@@ -548,7 +549,7 @@ pub async fn export_report(
                 &format!("esg-report-{stamp}.xlsx"),
             ))
         }
-        "csv" => {
+        ExportFormat::Csv => {
             let wanted = table.table.as_deref().unwrap_or("report.suppliers");
             let t = tables
                 .iter()
@@ -575,7 +576,6 @@ pub async fn export_report(
                 ),
             ))
         }
-        _ => Err(AppError::NotFound),
     }
 }
 

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use std::collections::HashMap;
 
 use super::chrome::Chrome;
-use super::downloads::TableFile;
+use super::downloads::{ExportFormat, TableFile};
 use super::pagination::{ListQuery, Pager};
 use super::session::redirect;
 use super::{AppState, RenderHtml};
@@ -371,15 +371,6 @@ pub async fn overview(
     .page()
 }
 
-fn export_format(format: web::Path<String>) -> AppResult<String> {
-    let format = format.into_inner();
-    if format == "csv" || format == "xlsx" {
-        Ok(format)
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
 fn text(s: &str) -> export::Cell {
     export::Cell::Text(s.to_owned())
 }
@@ -393,7 +384,7 @@ pub async fn export_declared(
     format: web::Path<String>,
     params: web::Query<OverviewParams>,
 ) -> AppResult<HttpResponse> {
-    let format = export_format(format)?;
+    let format = ExportFormat::parse(&format.into_inner())?;
     let params = params.into_inner();
     checked_filter(&params.filter)?;
     let year = params.scope.year_given()?;
@@ -428,7 +419,7 @@ pub async fn export_declared(
         })
         .collect();
     TableFile {
-        format: &format,
+        format,
         file_stem: &format!("smelters-{year}"),
         sheet: "Smelter List",
         headers: DECLARED_COLUMNS,
@@ -591,7 +582,7 @@ pub async fn export_reference(
     format: web::Path<String>,
     params: web::Query<ReferenceParams>,
 ) -> AppResult<HttpResponse> {
-    let format = export_format(format)?;
+    let format = ExportFormat::parse(&format.into_inner())?;
     let params = params.into_inner();
     checked_filter(&params.filter)?;
     let filter = params.filter.clone();
@@ -610,7 +601,7 @@ pub async fn export_reference(
         })
         .collect();
     TableFile {
-        format: &format,
+        format,
         file_stem: "rmi-smelters",
         sheet: "RMI",
         headers: &[
@@ -821,7 +812,7 @@ pub async fn export_suppliers(
     format: web::Path<String>,
     params: web::Query<SuppliersParams>,
 ) -> AppResult<HttpResponse> {
-    let format = export_format(format)?;
+    let format = ExportFormat::parse(&format.into_inner())?;
     let params = params.into_inner();
     let (year, _, _, lines) = load_lines(&state, &params).await?;
     let n = |v: i64| export::Cell::Number(v as f64);
@@ -842,7 +833,7 @@ pub async fn export_suppliers(
         })
         .collect();
     TableFile {
-        format: &format,
+        format,
         file_stem: &format!("smelter-suppliers-{year}"),
         sheet: "Suppliers",
         headers: &[
@@ -990,7 +981,7 @@ pub async fn export_plans(
     format: web::Path<String>,
     params: web::Query<PlanParams>,
 ) -> AppResult<HttpResponse> {
-    let format = export_format(format)?;
+    let format = ExportFormat::parse(&format.into_inner())?;
     let params = params.into_inner().checked()?;
     let filter = params.filter.clone();
     let today = now().date();
@@ -1020,7 +1011,7 @@ pub async fn export_plans(
         })
         .collect();
     TableFile {
-        format: &format,
+        format,
         file_stem: "replacement-plans",
         sheet: "Plans",
         headers: &[

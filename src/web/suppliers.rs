@@ -7,9 +7,9 @@ use askama::Template;
 use serde::Deserialize;
 use std::sync::Arc;
 
-use super::cache::WithHtml;
+use super::cache::SupplierPage;
 use super::chrome::Chrome;
-use super::downloads::TableFile;
+use super::downloads::{ExportFormat, TableFile};
 use super::pagination::{ListQuery, Pager};
 use super::session::redirect;
 use super::{upload, AppState, RenderHtml};
@@ -82,7 +82,7 @@ impl ListParams {
 struct ListPage {
     chrome: Chrome,
     params: ListParams,
-    suppliers: Arc<WithHtml<Paged<Supplier>>>,
+    suppliers: SupplierPage,
     business_units: Vec<String>,
     can_edit: bool,
 }
@@ -192,10 +192,7 @@ pub async fn export(
     params: web::Query<ListParams>,
 ) -> AppResult<HttpResponse> {
     let params = params.into_inner().checked()?;
-    let format = format.into_inner();
-    if format != "csv" && format != "xlsx" {
-        return Err(AppError::NotFound);
-    }
+    let format = ExportFormat::parse(&format.into_inner())?;
     let filter = params.filter.clone();
     let (rows, parents) = state
         .db(move |conn| {
@@ -238,7 +235,7 @@ pub async fn export(
         })
         .collect();
     TableFile {
-        format: &format,
+        format,
         file_stem: "suppliers",
         sheet: chrome.t("nav.suppliers"),
         headers: EXPORT_COLUMNS,

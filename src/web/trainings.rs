@@ -7,7 +7,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::chrome::Chrome;
-use super::downloads::TableFile;
+use super::downloads::{ExportFormat, TableFile};
 use super::pagination::{ListQuery, Pager};
 use super::session::redirect;
 use super::{AppState, RenderHtml};
@@ -148,10 +148,7 @@ pub async fn export(
     params: web::Query<ListParams>,
 ) -> AppResult<HttpResponse> {
     let params = params.into_inner().checked()?;
-    let format = format.into_inner();
-    if format != "csv" && format != "xlsx" {
-        return Err(AppError::NotFound);
-    }
+    let format = ExportFormat::parse(&format.into_inner())?;
     let filter = params.filter;
     let rows = state
         .db(move |conn| Ok(filter.attendance_rows(conn)?))
@@ -173,7 +170,7 @@ pub async fn export(
         .collect();
     let chrome = Chrome::new(&req, Some(&user), "esg");
     TableFile {
-        format: &format,
+        format,
         file_stem: "trainings",
         sheet: chrome.t("esg.tab.trainings"),
         headers: EXPORT_COLUMNS,
